@@ -1,0 +1,61 @@
+"""python -m autograder: the instructor's command line."""
+import argparse
+import sys
+from pathlib import Path
+
+from . import collect, demo, export, grade, release
+from .workspace import DEFAULT_WORKSPACE, assignments, check_assignment
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    parser.add_argument("--workspace", type=Path, default=DEFAULT_WORKSPACE,
+                        help="the instructor's grading folder (default: grading/ in the repository)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("release", help="regenerate release/ from source_notebooks/")
+    p.add_argument("assignments", nargs="*", help="default: all")
+    p = sub.add_parser("collect", help="import handed-in notebooks (folder per student, or an LMS folder or zip)")
+    p.add_argument("path", type=Path)
+    p.add_argument("--assignment", required=True)
+    p.add_argument("--pattern", default=collect.CANVAS_PATTERN,
+                   help="regular expression for LMS file names, with a named group student_id (default: Canvas)")
+    p = sub.add_parser("grade", help="autograde the collected submissions of an assignment")
+    p.add_argument("assignment")
+    p.add_argument("--regrade", action="store_true", help="grade again what was graded before")
+    p.add_argument("--timeout", type=int, default=300, help="seconds a cell may run (default 300)")
+    p = sub.add_parser("export", help="write the grade table as CSV")
+    p.add_argument("--assignment")
+    p.add_argument("--out", type=Path, help="CSV file (default: print to the terminal)")
+    sub.add_parser("demo", help="release, then grade the bundled sample class and print the grade table")
+    args = parser.parse_args(argv)
+
+    try:
+        if args.command == "release":
+            for a in args.assignments or assignments():
+                print(f"released {release.generate(check_assignment(a))}")
+        elif args.command == "collect":
+            records = collect.collect(args.path, check_assignment(args.assignment), args.workspace, args.pattern)
+            for r in records:
+                print(f"{r['student_id']:<12} {r['file']:<50} {r['status']}")
+            print(f"{sum(r['status'] == 'collected' for r in records)} new or changed submissions to grade, "
+                  f"{sum(r['status'].startswith('not graded') for r in records)} that cannot be graded")
+        elif args.command == "grade":
+            done = grade.grade(args.workspace, check_assignment(args.assignment), regrade=args.regrade, timeout=args.timeout)
+            print(f"graded {len(done)} submissions")
+            print(export.to_text(export.rows(args.workspace, args.assignment)))
+        elif args.command == "export":
+            table = export.rows(args.workspace, args.assignment)
+            if args.out:
+                print(f"wrote {len(table)} rows to {export.to_csv(table, args.out)}")
+            else:
+                sys.stdout.write(export.to_csv(table))
+        elif args.command == "demo":
+            return 0 if demo.run(args.workspace) else 1
+    except (ValueError, FileNotFoundError, KeyError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

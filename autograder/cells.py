@@ -1,0 +1,121 @@
+"""Making and finding nbgrader cells.
+
+Authors use the constructors to write source notebooks with the right
+nbgrader metadata; the grader and the tests use the finders.
+"""
+import re
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell
+
+_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+
+
+def _nbgrader(grade_id, *, grade=False, solution=False, locked=False, points=None, task=False):
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked,
+            "schema_version": 3, "solution": solution, "task": task}
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def _cell(maker, cell_id, source, metadata=None):
+    if not _ID.match(cell_id):
+        raise ValueError(f"cell id {cell_id!r} must be 1-64 letters, digits, '-' or '_'")
+    cell = maker(source.strip("\n"), metadata=metadata or {})
+    cell["id"] = cell_id
+    return cell
+
+
+def markdown(cell_id, source):
+    """Lecture text; read-only for students."""
+    return _cell(new_markdown_cell, cell_id, source, _nbgrader(cell_id, locked=True))
+
+
+def code(cell_id, source):
+    """Given code (setup, demos, experiments): read-only for students."""
+    return _cell(new_code_cell, cell_id, source, _nbgrader(cell_id, locked=True))
+
+
+def solution(cell_id, source):
+    """A fill-in cell. Wrap the reference answer in ### BEGIN SOLUTION / ### END SOLUTION."""
+    if "### BEGIN SOLUTION" not in source or "### END SOLUTION" not in source:
+        raise ValueError(f"solution cell {cell_id!r} needs ### BEGIN SOLUTION / ### END SOLUTION")
+    return _cell(new_code_cell, cell_id, source, _nbgrader(cell_id, solution=True))
+
+
+def tests(cell_id, source, points):
+    """A graded test cell: visible checks, then ### BEGIN HIDDEN TESTS / ### END HIDDEN TESTS."""
+    return _cell(new_code_cell, cell_id, source,
+                 _nbgrader(cell_id, grade=True, locked=True, points=points))
+
+
+def notebook(cells):
+    """A Python 3 notebook (nbformat 4.5, so every cell keeps its id)."""
+    nb = nbformat.v4.new_notebook()
+    nb.nbformat_minor = 5
+    nb.metadata = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    }
+    nb.cells = list(cells)
+    ids = [c["id"] for c in nb.cells]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"duplicate cell ids: {dupes}")
+    nbformat.validate(nb)
+    return nb
+
+
+def grade_id(cell):
+    """The nbgrader grade id of a cell, or None for a cell nbgrader does not track."""
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def find_cell(nb, gid):
+    """The cell whose grade id is ``gid``; KeyError if there is none."""
+    for cell in nb.cells:
+        if grade_id(cell) == gid:
+            return cell
+    raise KeyError(f"no cell with grade id {gid!r}")
+
+
+def graded_cells(nb):
+    """{grade_id: points} of the test cells that carry points."""
+    out = {}
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade"):
+            out[meta["grade_id"]] = meta.get("points", 0)
+    return out
+
+
+def solution_cells(nb):
+    """The grade ids of the cells a student fills in, in notebook order."""
+    return [grade_id(c) for c in nb.cells
+            if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
+
+
+def _strip_markers(source):
+    lines = source.splitlines()
+    keep = [ln for ln in lines if ln.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
+    return "\n".join(keep)
+
+
+def reference_answers(source_nb):
+    """{grade_id: code} of the source notebook's solution cells, markers removed: the reference answer as a student would type it."""
+    return {grade_id(c): _strip_markers(c.source) for c in source_nb.cells
+            if c.get("metadata", {}).get("nbgrader", {}).get("solution") and c.cell_type == "code"}
+
+
+def fill_answers(release_nb, answers):
+    """A copy of ``release_nb`` with the solution cells named in ``answers`` replaced by that code."""
+    nb = nbformat.from_dict(release_nb)
+    nb = nbformat.reads(nbformat.writes(nb), as_version=4)
+    unknown = set(answers) - set(solution_cells(nb))
+    if unknown:
+        raise KeyError(f"no solution cells called {sorted(unknown)}")
+    for cell in nb.cells:
+        if grade_id(cell) in answers:
+            cell.source = answers[grade_id(cell)]
+    return nb

@@ -1,0 +1,54 @@
+"""``release``: student notebooks generated from the sources by nbgrader.
+
+nbgrader's own pipeline (lock cells, clear solutions and hidden tests, clear
+outputs, checksums) runs unchanged; one step is put in front of it,
+``StampCourseLinks``, which fills the "Open in Colab" link and the Colab
+install line from ``course/config.py``.
+"""
+import logging
+import tempfile
+from pathlib import Path
+
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
+from nbgrader.apps import NbGraderAPI
+from nbgrader.converters import GenerateAssignment
+
+from course import config as course_config
+
+from .workspace import RELEASE_DIR, nbgrader_config, notebook_name
+
+log = logging.getLogger(__name__)
+
+
+class StampCourseLinks(Preprocessor):
+    """Replace ``{{COLAB_URL}}`` and ``{{COURSE_PIP_URL}}`` in every cell."""
+
+    enabled = Bool(True)
+
+    def preprocess(self, nb, resources):
+        assignment = resources["nbgrader"]["assignment"]
+        path = f"release/{assignment}/{notebook_name(assignment)}"
+        values = {"{{COLAB_URL}}": course_config.colab_url(path),
+                  "{{COURSE_PIP_URL}}": course_config.pip_url()}
+        for cell in nb.cells:
+            for placeholder, value in values.items():
+                cell.source = cell.source.replace(placeholder, value)
+        return nb, resources
+
+
+def generate(assignment, release_dir=RELEASE_DIR, workspace=None):
+    """Write the student version of ``assignment`` into ``release_dir/assignment/``.
+
+    With no ``workspace`` the gradebook nbgrader insists on is a throw-away one.
+    Raises RuntimeError with nbgrader's log if generation fails.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        config = nbgrader_config(workspace or tmp, release_dir=release_dir)
+        config.GenerateAssignment.preprocessors = [StampCourseLinks] + list(
+            GenerateAssignment.class_traits()["preprocessors"].default())
+        api = NbGraderAPI(config=config)
+        result = api.generate_assignment(assignment, force=True, create=True)
+    if not result["success"]:
+        raise RuntimeError(f"nbgrader could not generate {assignment}:\n{result.get('log', '')}\n{result.get('error', '')}")
+    return Path(release_dir) / assignment / notebook_name(assignment)

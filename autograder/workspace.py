@@ -1,0 +1,53 @@
+"""Where things are: the course's sources and release, and the instructor's workspace.
+
+The workspace (default ``grading/``, ignored by git) holds nbgrader's
+``submitted/``, ``autograded/`` and ``feedback/`` folders, the SQLite
+gradebook, and ``ledger.json``, our record of what was handed in and what
+became of it.
+"""
+from pathlib import Path
+
+from traitlets.config import Config
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SOURCE_DIR = REPO_ROOT / "source_notebooks"
+RELEASE_DIR = REPO_ROOT / "release"
+DEFAULT_WORKSPACE = REPO_ROOT / "grading"
+COURSE_ID = "nn-course"
+CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+
+
+def assignments():
+    """Assignment names: the folders of ``source_notebooks/`` that hold a notebook."""
+    return sorted(p.name for p in SOURCE_DIR.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+
+
+def check_assignment(name):
+    """``name`` if it is a known assignment, else a ValueError listing the known ones."""
+    known = assignments()
+    if name not in known:
+        raise ValueError(f"unknown assignment {name!r}; the course has: {', '.join(known)}")
+    return name
+
+
+def notebook_name(assignment):
+    """The one notebook of an assignment, e.g. ``02_softmax.ipynb``."""
+    found = sorted((SOURCE_DIR / assignment).glob("*.ipynb"))
+    if len(found) != 1:
+        raise ValueError(f"assignment {assignment!r} should have exactly one notebook, found {len(found)}")
+    return found[0].name
+
+
+def nbgrader_config(workspace, release_dir=None, timeout=300):
+    """nbgrader configuration for a workspace; sources always come from the repository."""
+    workspace = Path(workspace).resolve()
+    c = Config()
+    c.CourseDirectory.root = str(workspace)
+    c.CourseDirectory.course_id = COURSE_ID
+    c.CourseDirectory.source_directory = str(SOURCE_DIR)
+    c.CourseDirectory.release_directory = str(release_dir or workspace / "release")
+    c.CourseDirectory.db_url = f"sqlite:///{workspace / 'gradebook.db'}"
+    c.ClearSolutions.code_stub = {"python": CODE_STUB}
+    c.Execute.timeout = timeout
+    c.Execute.kernel_name = "python3"
+    return c

@@ -1,0 +1,10 @@
+"""Helpers shared by the course notebooks.
+
+Everything here imports only NumPy and matplotlib, so it runs unchanged in
+Google Colab. The functions students write themselves live in the notebooks,
+never here.
+"""
+
+__version__ = "0.1.0"
+
+from . import checks, data, gradcheck, plots  # noqa: E402  (so `course.plots` works after `import course`)

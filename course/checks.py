@@ -1,0 +1,96 @@
+"""Checks the notebooks run on your functions.
+
+Each check raises an ``AssertionError`` whose message says what is wrong in
+the terms of the exercise and shows the shapes involved. ``show_expected``
+controls whether the expected value is printed: the visible checks in a
+notebook show it, so you can compare; hidden tests never do.
+"""
+import numpy as np
+
+from .gradcheck import eval_numerical_gradient, rel_error
+
+
+def _fmt(a):
+    return np.array2string(np.asarray(a), precision=4, suppress_small=True, max_line_width=100)
+
+
+def check(condition, message):
+    """Fail with ``message`` unless ``condition`` holds."""
+    if not condition:
+        raise AssertionError(message)
+
+
+def _as_array(value, what):
+    check(value is not None, f"{what} is None: did you forget a `return`?")
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise AssertionError(f"{what} should be a NumPy array of numbers, got {type(value).__name__}") from None
+    return arr
+
+
+def _shaped(value, shape, what):
+    arr = _as_array(value, what)
+    check(arr.shape == tuple(shape),
+          f"{what} has shape {arr.shape}; it should have shape {tuple(shape)}.")
+    return arr
+
+
+def _scalar(value, what):
+    arr = _as_array(value, what)
+    check(arr.size == 1, f"{what} should be a single number; got an array of shape {arr.shape}.")
+    return float(arr.reshape(()))
+
+
+# The public checks return None on purpose: nbgrader would read a number
+# shown as a test cell's last output as partial credit.
+
+def check_shape(value, shape, what):
+    """``value`` must have exactly ``shape``."""
+    _shaped(value, shape, what)
+
+
+def check_finite(value, what, hint=""):
+    """No NaN or infinity anywhere in ``value``."""
+    arr = _as_array(value, what)
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        kind = "NaN" if np.isnan(arr).any() else "infinity"
+        raise AssertionError(f"{what} contains {kind} ({int(bad.sum())} of {arr.size} entries)."
+                             + (f" {hint}" if hint else ""))
+
+
+def check_scalar(value, what):
+    """``value`` must be a single number (a float or a 0-d array)."""
+    _scalar(value, what)
+
+
+def check_close(actual, expected, what, hint="", rtol=1e-6, atol=1e-8, show_expected=True):
+    """``actual`` must match ``expected`` in shape and, within tolerances, in value."""
+    expected = np.asarray(expected, dtype=np.float64)
+    arr = _shaped(actual, expected.shape, what) if expected.ndim else np.asarray(_scalar(actual, what))
+    if np.allclose(arr, expected, rtol=rtol, atol=atol, equal_nan=False):
+        return
+    message = f"{what} is not right"
+    if show_expected:
+        message += f":\n  yours:    {_fmt(arr)}\n  expected: {_fmt(expected)}"
+    else:
+        message += f" (largest difference {np.max(np.abs(arr - expected)):.3g})."
+    raise AssertionError(message + (f"\n{hint}" if hint else ""))
+
+
+def check_unchanged(before, after, what):
+    """An input the function must not modify in place."""
+    check(np.array_equal(before, after),
+          f"{what} was modified by your function. Work on a copy "
+          "(for example `x = x - m` instead of `x -= m`) so the caller's array is left alone.")
+
+
+def check_gradient(f, x, analytic, what, h=1e-5, tol=1e-6):
+    """Compare an analytic gradient of the scalar function ``f`` at ``x`` with centred differences."""
+    analytic = _shaped(analytic, np.shape(x), what)
+    numeric = eval_numerical_gradient(f, np.array(x, dtype=np.float64), h=h)
+    err = rel_error(analytic, numeric)
+    check(err < tol,
+          f"{what} disagrees with the numerical gradient (relative error {err:.2e}, should be below {tol:.0e}). "
+          "Check each step of your derivation, including the 1/N of the mean.")
