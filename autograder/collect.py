@@ -53,7 +53,7 @@ def read_notebook(path):
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"not a readable notebook: the file is not valid JSON ({exc.msg} at line {exc.lineno}, "
+        raise ValueError(f"not a readable notebook: the file is not valid JSON ({exc.msg}: line {exc.lineno}, "
                          f"column {exc.colno}); it may have been cut off during upload") from None
     try:
         nb = nbformat.reads(text, as_version=4)

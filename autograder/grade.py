@@ -67,6 +67,8 @@ def grade(workspace, assignment, regrade=False, timeout=300, progress=True):
     if not todo:
         return []
     prepare(workspace, assignment)
+    os.environ["COURSE_GRADING"] = "1"   # the kernels inherit it: shortened experiments (course.runtime)
+    os.environ["COURSE_OFFLINE"] = "1"   # and the shipped data, never a download
     api = NbGraderAPI(config=nbgrader_config(workspace, timeout=timeout))
     bar = tqdm(todo, desc=f"grading {assignment}", unit="submission", disable=not progress, file=sys.stdout)
     for record in bar:

@@ -39,7 +39,7 @@ def plot_training_curves(losses, train_acc=None, val_acc=None, smooth=20):
     ax.legend()
     if ncols == 2:
         ax = axes[0, 1]
-        for acc, name in ((train_acc, "training"), (val_acc, "held-out")):
+        for acc, name in ((train_acc, "training"), (val_acc, "validation")):
             if acc is not None:
                 ax.plot(np.arange(1, len(acc) + 1), acc, marker="o", label=name)
         ax.set_xlabel("epoch")
