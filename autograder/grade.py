@@ -5,9 +5,11 @@ process for it), so one that crashes, hangs until the timeout or cannot be
 read gets a reason in the ledger and the batch goes on.
 """
 import contextlib
+import re
 import os
 import sys
 import warnings
+from pathlib import Path
 
 from tqdm.auto import tqdm
 from nbgrader.api import Gradebook, MissingEntry
@@ -18,11 +20,22 @@ from .release import generate
 from .workspace import nbgrader_config
 
 
-def _last_error_line(result):
+_EXCEPTION = re.compile(r"\b(\w+(?:Error|Exception|Interrupt)): ?(.*)$")
+_PLAIN = {
+    "DeadKernelError": "the kernel died while running the notebook (a crash, os._exit or running out of memory)",
+    "CellTimeoutError": "a cell ran longer than the time limit",
+}
+
+
+def failure_reason(result):
+    """A plain-words reason from nbgrader's error text and log (its own wrapper exception skipped)."""
     text = (result.get("error") or "") + "\n" + (result.get("log") or "")
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().startswith(("File ", "^", "~"))]
-    errors = [ln for ln in lines if "Error" in ln or "error" in ln or "Exception" in ln]
-    return (errors or lines or ["unknown error"])[-1][:300]
+    found = [m.groups() for m in map(_EXCEPTION.search, text.splitlines())
+             if m and m.group(1) != "NbGraderException"]
+    if not found:
+        return "nbgrader could not grade it (see the grading log)"
+    name, message = found[-1]
+    return _PLAIN.get(name, f"{name}: {message}".strip()[:300])
 
 
 def scores(workspace, assignment, student_id):
@@ -59,24 +72,41 @@ def _stderr_to(path):
             os.close(saved)
 
 
+@contextlib.contextmanager
+def _kernel_env():
+    """Environment the grading kernels inherit: shortened experiments (course.runtime) and the shipped data."""
+    saved = {k: os.environ.get(k) for k in GRADING_ENV}
+    os.environ.update(GRADING_ENV)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+GRADING_ENV = {"COURSE_GRADING": "1", "COURSE_OFFLINE": "1"}
+
+
 def grade(workspace, assignment, regrade=False, timeout=300, progress=True):
     """Autograde the assignment's collected submissions; returns the ledger records graded."""
+    workspace = Path(workspace)
     ledger = Ledger(workspace)
     todo = [r for r in ledger.for_assignment(assignment)
             if r["status"] == "collected" or (regrade and (workspace / "submitted" / r["student_id"] / assignment).exists())]
     if not todo:
         return []
     prepare(workspace, assignment)
-    os.environ["COURSE_GRADING"] = "1"   # the kernels inherit it: shortened experiments (course.runtime)
-    os.environ["COURSE_OFFLINE"] = "1"   # and the shipped data, never a download
     api = NbGraderAPI(config=nbgrader_config(workspace, timeout=timeout))
     bar = tqdm(todo, desc=f"grading {assignment}", unit="submission", disable=not progress, file=sys.stdout)
     for record in bar:
-        with _stderr_to(workspace / "logs" / f"grade-{assignment}.log"):
+        with _stderr_to(workspace / "logs" / f"grade-{assignment}.log"), _kernel_env():
             result = api.autograde(assignment, record["student_id"], force=True, create=True)
         found = scores(workspace, assignment, record["student_id"]) if result["success"] else None
         if found is None:
-            record["status"] = f"not graded: {_last_error_line(result)}"
+            record["status"] = f"not graded: {failure_reason(result)}"
         else:
             record["status"] = "graded"
             record["score"], record["max_score"] = found[0], found[1]

@@ -1,0 +1,40 @@
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from autograder.cells import fill_answers, reference_answers  # noqa: E402
+from autograder.workspace import RELEASE_DIR, SOURCE_DIR, assignments  # noqa: E402
+
+
+def source_nb(assignment):
+    return nbformat.read(str(SOURCE_DIR / assignment / f"{assignment}.ipynb"), as_version=4)
+
+
+def release_nb(assignment):
+    return nbformat.read(str(RELEASE_DIR / assignment / f"{assignment}.ipynb"), as_version=4)
+
+
+def solved_nb(assignment, **overrides):
+    """The release notebook filled with the reference answers, then ``overrides`` (grade id -> code)."""
+    return fill_answers(release_nb(assignment), {**reference_answers(source_nb(assignment)), **overrides})
+
+
+def write_nb(nb, path):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(path))
+    return path
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    return tmp_path / "ws"
+
+
+ASSIGNMENTS = assignments()

@@ -1,0 +1,89 @@
+"""Proof that the hidden tests grade fairly.
+
+For every lecture, tests/catalogue/<module>.py lists wrong implementations a
+student would plausibly write and correct ones written differently from the
+reference. Each is put into the release notebook on top of the reference
+answers and graded through the real autograder (collect, then grade): a wrong
+one must lose its function's points with a plain-words AssertionError, a
+correct one must get them all.
+"""
+import importlib
+import pkgutil
+
+import nbformat
+import pytest
+
+import catalogue
+from autograder import collect, grade
+from autograder.ledger import Ledger
+
+from conftest import solved_nb, write_nb
+
+MODULES = [importlib.import_module(f"catalogue.{m.name}") for m in pkgutil.iter_modules(catalogue.__path__)]
+
+
+def _variants(module):
+    out = [(f"wrong{i:02d}", "wrong", *entry) for i, entry in enumerate(module.WRONG)]
+    out += [(f"right{i:02d}", "correct", *entry) for i, entry in enumerate(module.CORRECT)]
+    return out
+
+
+CASES = [pytest.param(m, v, id=f"{m.ASSIGNMENT}-{v[0]}-{v[2]}-{v[3]}",
+                      marks=pytest.mark.xdist_group(m.ASSIGNMENT))
+         for m in MODULES for v in _variants(m)]
+
+_graded = {}
+
+
+def _graded_workspace(module, tmp_path_factory):
+    """Grade every variant of a lecture once, in one batch; cached per lecture."""
+    if module.ASSIGNMENT not in _graded:
+        root = tmp_path_factory.mktemp(module.ASSIGNMENT)
+        a = module.ASSIGNMENT
+        for student, _, gid, _, code in _variants(module):
+            write_nb(solved_nb(a, **{gid: code}), root / "inbox" / student / f"{a}.ipynb")
+        collect.collect(root / "inbox", a, root / "ws")
+        grade.grade(root / "ws", a, progress=False, timeout=120)
+        _graded[a] = root / "ws"
+    return _graded[module.ASSIGNMENT]
+
+
+def _cell_error(ws, assignment, student, test_id):
+    nb = nbformat.read(str(ws / "autograded" / student / assignment / f"{assignment}.ipynb"), as_version=4)
+    cell = next(c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == test_id)
+    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    return errors[0] if errors else None
+
+
+@pytest.mark.parametrize("module, variant", CASES)
+def test_variant_is_graded_fairly(module, variant, tmp_path_factory):
+    student, kind, gid, what, _ = variant
+    test_id = module.TESTS[gid]
+    ws = _graded_workspace(module, tmp_path_factory)
+    record = Ledger(ws).get(module.ASSIGNMENT, student)
+    assert record["status"] == "graded", record["status"]
+    score, max_score = record["cells"][test_id]
+    error = _cell_error(ws, module.ASSIGNMENT, student, test_id)
+    if kind == "correct":
+        assert score == max_score, f"correct {gid} ({what}) lost points: {error and error['evalue']}"
+    else:
+        assert score == 0, f"wrong {gid} ({what}) still got {score} of {max_score} points"
+        assert error is not None, f"wrong {gid} ({what}) lost its points without an error shown to the student"
+        if error["ename"] == "AssertionError":
+            assert len(error["evalue"].strip()) > 20, f"the message for {what} is too short to act on: {error['evalue']!r}"
+        else:  # acceptable only when the student's own function raised it: the traceback shows their line
+            frames = "\n".join(error.get("traceback", []))
+            assert f"in {gid}(" in frames or f"in {gid}." in frames, (
+                f"wrong {gid} ({what}) failed with {error['ename']}: {error['evalue']} outside the student's "
+                "code; a check should catch it first and say what is wrong")
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.ASSIGNMENT)
+def test_catalogue_covers_every_graded_function(module):
+    from conftest import source_nb
+    from autograder.cells import solution_cells
+    functions = solution_cells(source_nb(module.ASSIGNMENT))
+    assert sorted(module.TESTS) == sorted(functions)
+    for f in functions:
+        assert sum(e[0] == f for e in module.WRONG) >= 3, f"{f}: fewer than 3 wrong variants"
+        assert sum(e[0] == f for e in module.CORRECT) >= 1, f"{f}: no alternative correct variant"

@@ -1,0 +1,87 @@
+"""Grading through the real autograder: reference answers, blank notebooks, the sample class, faults, the CLI."""
+import csv
+import json
+
+import nbformat
+import pytest
+
+from autograder import collect, demo, export, grade, sample_class
+from autograder.__main__ import main
+from autograder.cells import graded_cells
+
+from conftest import ASSIGNMENTS, release_nb, solved_nb, source_nb, write_nb
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_reference_answers_get_full_marks_and_the_blank_release_zero(assignment, tmp_path, workspace):
+    inbox = tmp_path / "inbox"
+    write_nb(solved_nb(assignment), inbox / "solved" / f"{assignment}.ipynb")
+    write_nb(release_nb(assignment), inbox / "blank" / f"{assignment}.ipynb")
+    collect.collect(inbox, assignment, workspace)
+    grade.grade(workspace, assignment, progress=False)
+    rows = {r["student_id"]: r for r in export.rows(workspace, assignment)}
+    total = sum(graded_cells(source_nb(assignment)).values())
+    assert rows["solved"]["status"] == "graded" and rows["solved"]["score"] == rows["solved"]["max_score"] == total
+    assert rows["blank"]["status"] == "graded" and rows["blank"]["score"] == 0
+
+
+def test_sample_class_gets_its_expected_scores(tmp_path):
+    lines = []
+    assert demo.run(tmp_path, out=lines.append, release=False), "\n".join(lines)
+    rows = {r["student_id"]: r for r in csv.DictReader(open(tmp_path / "demo" / "grades.csv"))}
+    assert len(rows) == len(sample_class.SAMPLES)
+    for student, (score, status) in sample_class.expected().items():
+        assert rows[student]["status"].startswith(status), (student, rows[student])
+        if score is not None:
+            assert float(rows[student]["score"]) == score, (student, rows[student])
+    table = "\n".join(lines)
+    assert "13 of 13 rows as expected" in table
+
+
+def test_a_crashing_and_a_hanging_submission_do_not_stop_the_batch(tmp_path, workspace):
+    a = "02_softmax"
+    inbox = tmp_path / "inbox"
+    write_nb(solved_nb(a, softmax="import os\nos._exit(3)"), inbox / "crash" / f"{a}.ipynb")
+    write_nb(solved_nb(a, softmax="while True:\n    pass"), inbox / "hang" / f"{a}.ipynb")
+    write_nb(solved_nb(a), inbox / "fine" / f"{a}.ipynb")
+    collect.collect(inbox, a, workspace)
+    grade.grade(workspace, a, timeout=10, progress=False)
+    rows = {r["student_id"]: r for r in export.rows(workspace, a)}
+    assert rows["fine"]["score"] == 10
+    assert rows["crash"]["status"].startswith("not graded") and "kernel" in rows["crash"]["status"].lower()
+    assert rows["hang"]["status"] == "graded" or rows["hang"]["status"].startswith("not graded")
+    assert rows["hang"]["status"] != "graded" or rows["hang"]["score"] < 10
+
+
+def test_cli_collect_grade_export(tmp_path, capsys):
+    a = "02_softmax"
+    ws = tmp_path / "ws"
+    inbox = tmp_path / "inbox"
+    write_nb(solved_nb(a), inbox / "s1" / f"{a}.ipynb")
+    (inbox / "s2").mkdir()
+    (inbox / "s2" / f"{a}.ipynb").write_text("{ not json")
+    assert main(["--workspace", str(ws), "collect", str(inbox), "--assignment", a]) == 0
+    assert main(["--workspace", str(ws), "grade", a]) == 0
+    out_csv = tmp_path / "grades.csv"
+    assert main(["--workspace", str(ws), "export", "--out", str(out_csv)]) == 0
+    rows = list(csv.DictReader(open(out_csv)))
+    assert [list(r) for r in rows][0] == export.COLUMNS
+    by_id = {r["student_id"]: r for r in rows}
+    assert by_id["s1"]["score"] == "10" and by_id["s1"]["max_score"] == "10" and by_id["s1"]["status"] == "graded"
+    assert by_id["s2"]["score"] == "" and by_id["s2"]["status"].startswith("not graded: not a readable notebook")
+    capsys.readouterr()
+    assert main(["--workspace", str(ws), "grade", "no_such_lecture"]) == 2
+    assert "unknown assignment" in capsys.readouterr().err
+
+
+def test_grading_twice_grades_nothing_new(tmp_path, workspace):
+    a = "02_softmax"
+    inbox = tmp_path / "inbox"
+    write_nb(solved_nb(a), inbox / "s1" / f"{a}.ipynb")
+    collect.collect(inbox, a, workspace)
+    assert len(grade.grade(workspace, a, progress=False)) == 1
+    assert grade.grade(workspace, a, progress=False) == []
+    collect.collect(inbox, a, workspace)
+    assert grade.grade(workspace, a, progress=False) == []
+    ledger = json.loads((workspace / "ledger.json").read_text())
+    assert ledger[f"{a}/s1"]["score"] == 10
