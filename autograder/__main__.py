@@ -22,7 +22,8 @@ def main(argv=None):
     p = sub.add_parser("grade", help="autograde the collected submissions of an assignment")
     p.add_argument("assignment")
     p.add_argument("--regrade", action="store_true", help="grade again what was graded before")
-    p.add_argument("--timeout", type=int, default=300, help="seconds a cell may run (default 300)")
+    p.add_argument("--timeout", type=int, default=60, help="seconds one cell may run (default 60)")
+    p.add_argument("--workers", type=int, default=None, help="submissions graded side by side (default: all cores)")
     p = sub.add_parser("export", help="write the grade table as CSV")
     p.add_argument("--assignment")
     p.add_argument("--out", type=Path, help="CSV file (default: print to the terminal)")
@@ -40,7 +41,8 @@ def main(argv=None):
             print(f"{sum(r['status'] == 'collected' for r in records)} new or changed submissions to grade, "
                   f"{sum(r['status'].startswith('not graded') for r in records)} that cannot be graded")
         elif args.command == "grade":
-            done = grade.grade(args.workspace, check_assignment(args.assignment), regrade=args.regrade, timeout=args.timeout)
+            done = grade.grade(args.workspace, check_assignment(args.assignment), regrade=args.regrade,
+                               timeout=args.timeout, workers=args.workers)
             print(f"graded {len(done)} submissions")
             print(export.to_text(export.rows(args.workspace, args.assignment)))
         elif args.command == "export":

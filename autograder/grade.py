@@ -1,24 +1,30 @@
 """``grade``: autograde every collected submission of an assignment with nbgrader.
 
-Each submission is autograded on its own (nbgrader starts a fresh kernel
-process for it), so one that crashes, hangs until the timeout or cannot be
-read gets a reason in the ledger and the batch goes on.
+Each submission is autograded by nbgrader in a process of its own, and its
+notebook runs in the sandbox (``sandbox.py``), so one that crashes, hangs or
+cannot be read gets a reason in the ledger and the batch goes on. ``workers``
+processes grade side by side; only this parent process writes the ledger,
+after each submission, so a batch killed half-way and run again grades each
+submission exactly once. A job is a plain function of (workspace, assignment,
+student, limits): the unit a cluster engine could run elsewhere.
 """
 import contextlib
-import re
+import multiprocessing
 import os
+import re
 import sys
 import warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from tqdm.auto import tqdm
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
+from tqdm.auto import tqdm
 
 from .ledger import Ledger
 from .release import generate
+from .sandbox import sandbox_status
 from .workspace import nbgrader_config
-
 
 _EXCEPTION = re.compile(r"\b(\w+(?:Error|Exception|Interrupt)): ?(.*)$")
 _PLAIN = {
@@ -35,6 +41,8 @@ def failure_reason(result):
     if not found:
         return "nbgrader could not grade it (see the grading log)"
     name, message = found[-1]
+    if name == "SandboxError":
+        return message.strip()[:300]
     return _PLAIN.get(name, f"{name}: {message}".strip()[:300])
 
 
@@ -57,7 +65,7 @@ def prepare(workspace, assignment):
 
 @contextlib.contextmanager
 def _stderr_to(path):
-    """Send this process's and its kernels' stderr (nbgrader's and the kernels' chatter) to a log file."""
+    """Send this process's stderr (nbgrader's and its libraries' chatter) to a log file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     sys.stderr.flush()
     saved = os.dup(2)
@@ -72,25 +80,19 @@ def _stderr_to(path):
             os.close(saved)
 
 
-@contextlib.contextmanager
-def _kernel_env():
-    """Environment the grading kernels inherit: shortened experiments (course.runtime) and the shipped data."""
-    saved = {k: os.environ.get(k) for k in GRADING_ENV}
-    os.environ.update(GRADING_ENV)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+def grade_one(workspace, assignment, student_id, timeout):
+    """Autograde one submission (runs in a worker process); returns the ledger fields to update."""
+    with _stderr_to(Path(workspace) / "logs" / f"grade-{assignment}.log"):
+        api = NbGraderAPI(config=nbgrader_config(workspace, timeout=timeout))
+        result = api.autograde(assignment, student_id, force=True, create=True)
+        found = scores(workspace, assignment, student_id) if result["success"] else None
+    if found is None:
+        return {"status": f"not graded: {failure_reason(result)}"}
+    return {"status": "graded", "score": found[0], "max_score": found[1],
+            "cells": {k: list(v) for k, v in found[2].items()}}
 
 
-GRADING_ENV = {"COURSE_GRADING": "1", "COURSE_OFFLINE": "1"}
-
-
-def grade(workspace, assignment, regrade=False, timeout=300, progress=True):
+def grade(workspace, assignment, regrade=False, timeout=60, progress=True, workers=None):
     """Autograde the assignment's collected submissions; returns the ledger records graded."""
     workspace = Path(workspace)
     ledger = Ledger(workspace)
@@ -98,19 +100,26 @@ def grade(workspace, assignment, regrade=False, timeout=300, progress=True):
             if r["status"] == "collected" or (regrade and (workspace / "submitted" / r["student_id"] / assignment).exists())]
     if not todo:
         return []
+    isolated, warning = sandbox_status()
+    if not isolated:
+        print(f"WARNING: grading without a sandbox: {warning}", file=sys.stderr)
     prepare(workspace, assignment)
-    api = NbGraderAPI(config=nbgrader_config(workspace, timeout=timeout))
-    bar = tqdm(todo, desc=f"grading {assignment}", unit="submission", disable=not progress, file=sys.stdout)
-    for record in bar:
-        with _stderr_to(workspace / "logs" / f"grade-{assignment}.log"), _kernel_env():
-            result = api.autograde(assignment, record["student_id"], force=True, create=True)
-        found = scores(workspace, assignment, record["student_id"]) if result["success"] else None
-        if found is None:
-            record["status"] = f"not graded: {failure_reason(result)}"
-        else:
-            record["status"] = "graded"
-            record["score"], record["max_score"] = found[0], found[1]
-            record["cells"] = {k: list(v) for k, v in found[2].items()}
-        ledger.put(record)
-        ledger.save()  # after every submission: an interrupted batch keeps what it finished
+    workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
+    # a fresh process per submission, forked from a server that has nbgrader imported already
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["autograder.grade"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, max_tasks_per_child=1) as pool:
+        futures = {pool.submit(grade_one, str(workspace), assignment, r["student_id"], timeout): r for r in todo}
+        bar = tqdm(as_completed(futures), total=len(futures), desc=f"grading {assignment} ({workers} workers)",
+                   unit="submission", disable=not progress, file=sys.stdout)
+        for future in bar:
+            record = futures[future]
+            for key in ("score", "max_score", "cells"):
+                record.pop(key, None)
+            try:
+                record.update(future.result())
+            except Exception as exc:  # the worker process itself died
+                record["status"] = f"not graded: the grading process failed ({type(exc).__name__}: {exc})"[:300]
+            ledger.put(record)
+            ledger.save()  # after every submission: an interrupted batch keeps what it finished
     return todo

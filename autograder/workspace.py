@@ -7,7 +7,11 @@ became of it.
 """
 from pathlib import Path
 
+from nbgrader.converters import Autograde
+from nbgrader.preprocessors import Execute
 from traitlets.config import Config
+
+from .preprocessors import SandboxedExecute, StderrIsNotFailure
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIR = REPO_ROOT / "source_notebooks"
@@ -38,7 +42,7 @@ def notebook_name(assignment):
     return found[0].name
 
 
-def nbgrader_config(workspace, release_dir=None, timeout=300):
+def nbgrader_config(workspace, release_dir=None, timeout=60):
     """nbgrader configuration for a workspace; sources always come from the repository."""
     workspace = Path(workspace).resolve()
     c = Config()
@@ -46,8 +50,12 @@ def nbgrader_config(workspace, release_dir=None, timeout=300):
     c.CourseDirectory.course_id = COURSE_ID
     c.CourseDirectory.source_directory = str(SOURCE_DIR)
     c.CourseDirectory.release_directory = str(release_dir or workspace / "release")
-    c.CourseDirectory.db_url = f"sqlite:///{workspace / 'gradebook.db'}"
+    c.CourseDirectory.db_url = f"sqlite:///{workspace / 'gradebook.db'}?timeout=60"  # workers wait for each other
     c.ClearSolutions.code_stub = {"python": CODE_STUB}
-    c.Execute.timeout = timeout
-    c.Execute.kernel_name = "python3"
+    c.SandboxedExecute.cell_timeout = timeout
+    # nbgrader's own autograde pipeline, with its Execute step replaced by ours
+    steps = []
+    for step in Autograde.class_traits()["autograde_preprocessors"].default():
+        steps += [SandboxedExecute, StderrIsNotFailure] if step is Execute else [step]
+    c.Autograde.autograde_preprocessors = steps
     return c

@@ -1,0 +1,36 @@
+"""Steps we put into nbgrader's autograde pipeline (configured in ``workspace.nbgrader_config``)."""
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Integer
+
+from .sandbox import Limits, SandboxError, run_notebook
+
+
+class SandboxedExecute(NbGraderPreprocessor):
+    """Instead of nbgrader's Execute: run the notebook in the sandbox (see sandbox.py), copy back the outputs."""
+
+    cell_timeout = Integer(60, help="seconds one cell may run").tag(config=True)
+    wall_timeout = Integer(900, help="seconds the whole notebook may run").tag(config=True)
+    memory_mb = Integer(4096, help="memory limit per process, MiB").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        limits = Limits(cell_timeout=self.cell_timeout, wall_timeout=self.wall_timeout,
+                        memory_bytes=self.memory_mb << 20)
+        executed = run_notebook(nb, limits)
+        if len(executed.cells) != len(nb.cells):
+            raise SandboxError("the executed notebook came back with a different number of cells")
+        for cell, done in zip(nb.cells, executed.cells):
+            if cell.cell_type == "code":
+                cell.outputs = done.get("outputs", [])
+                cell.execution_count = done.get("execution_count")
+        return nb, resources
+
+
+class StderrIsNotFailure(NbGraderPreprocessor):
+    """nbgrader fails a test cell that wrote to stderr; a warning is not a failed test, so show it as ordinary output."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code" and cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                    out["name"] = "stdout"
+        return cell, resources

@@ -1,0 +1,117 @@
+"""Run a notebook in a throw-away sandbox: bubblewrap namespaces plus resource limits.
+
+Inside, the student's code sees the Python installation, the ``course``
+helpers (read-only) and a private copy of its own notebook, and nothing else:
+no network (its own empty network namespace), no course sources, no
+gradebook, no other student's files, a private /tmp. Every process it starts
+dies with the sandbox. Resource limits cap memory, CPU time and file size;
+a wall clock caps the whole run.
+
+Where bubblewrap is missing or cannot start, ``sandbox_status`` says what is
+not enforced and grading goes on with the resource limits only.
+"""
+import functools
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+import course
+
+RUNNER = Path(__file__).with_name("runner.py")
+
+
+@dataclass
+class Limits:
+    cell_timeout: int = 60           # seconds one cell may run
+    wall_timeout: int = 900          # seconds the whole notebook may take
+    memory_bytes: int = 4 << 30      # address space of each process
+    cpu_seconds: int = 900           # CPU time of each process
+    file_bytes: int = 100 << 20      # largest file a process may write
+
+
+class SandboxError(RuntimeError):
+    """The notebook could not be run to the end; the message says why, in plain words."""
+
+
+@functools.lru_cache(maxsize=1)
+def sandbox_status():
+    """(True, "") if bubblewrap works here, else (False, what is not enforced)."""
+    bwrap = shutil.which("bwrap")
+    if not bwrap:
+        return False, ("bubblewrap (bwrap) is not installed: student code can read the file system, "
+                       "the gradebook and the network; install it with `apt-get install bubblewrap`")
+    probe = subprocess.run([bwrap, *_mounts(Path(tempfile.gettempdir())), "true"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        return False, f"bubblewrap cannot create a sandbox here ({probe.stderr.strip()[:200]}): no file or network isolation"
+    return True, ""
+
+
+def _mounts(workdir):
+    ro = []
+    for p in ["/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc/alternatives", "/etc/ld.so.cache",
+              "/etc/ssl", "/etc/localtime", sys.base_prefix, sys.prefix, str(Path(course.__file__).parent)]:
+        if os.path.exists(p):
+            ro += ["--ro-bind", p, p]
+    # later mounts go on top of earlier ones: the private /tmp first, so a Python under /tmp stays visible
+    return ["--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+            *ro, "--ro-bind", str(RUNNER), "/grader/runner.py",
+            "--bind", str(workdir), "/submission", "--chdir", "/submission",
+            "--clearenv", "--setenv", "HOME", "/tmp", "--setenv", "PATH", f"{Path(sys.executable).parent}:/usr/bin:/bin"]
+
+
+def _environment():
+    return {"COURSE_GRADING": "1", "COURSE_OFFLINE": "1", "MPLBACKEND": "Agg", "MPLCONFIGDIR": "/tmp/mpl",
+            "JUPYTER_RUNTIME_DIR": "/tmp/jupyter", "JUPYTER_PLATFORM_DIRS": "1", "IPYTHONDIR": "/tmp/ipython",
+            "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
+
+
+def _set_limits(limits):
+    def apply():
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+        resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        os.setsid()
+    return apply
+
+
+def command(workdir, limits):
+    """The command line that runs the runner on ``workdir/in.ipynb``, sandboxed if possible."""
+    isolated, _ = sandbox_status()
+    python = sys.executable
+    if isolated:
+        env = [a for k, v in _environment().items() for a in ("--setenv", k, v)]
+        return [shutil.which("bwrap"), *_mounts(workdir), *env, python, "/grader/runner.py",
+                "/submission/in.ipynb", "/submission/out.ipynb", "--cell-timeout", str(limits.cell_timeout)]
+    return [python, str(RUNNER), str(workdir / "in.ipynb"), str(workdir / "out.ipynb"),
+            "--cell-timeout", str(limits.cell_timeout)]
+
+
+def run_notebook(nb, limits=Limits()):
+    """Execute ``nb`` in a sandbox and return the executed copy; SandboxError if it cannot finish."""
+    with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
+        workdir = Path(tmp)
+        nbformat.write(nb, str(workdir / "in.ipynb"))
+        env = None if sandbox_status()[0] else {**os.environ, **_environment(),
+                                                "MPLCONFIGDIR": str(workdir / ".mpl"), "IPYTHONDIR": str(workdir / ".ipython")}
+        proc = subprocess.Popen(command(workdir, limits), cwd=workdir, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, preexec_fn=_set_limits(limits))
+        try:
+            log, _ = proc.communicate(timeout=limits.wall_timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            proc.communicate()
+            raise SandboxError(f"the notebook did not finish within {limits.wall_timeout} s") from None
+        out = workdir / "out.ipynb"
+        if proc.returncode != 0 or not out.exists():
+            tail = log.decode(errors="replace").strip().splitlines()[-3:]
+            raise SandboxError(f"the notebook could not be run (exit {proc.returncode}): {' | '.join(tail)[:300]}")
+        return nbformat.read(str(out), as_version=4)
