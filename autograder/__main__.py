@@ -3,7 +3,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import collect, demo, export, grade, release
+from . import collect, demo, export, feedback, grade, release
 from .workspace import DEFAULT_WORKSPACE, assignments, check_assignment
 
 
@@ -24,6 +24,8 @@ def main(argv=None):
     p.add_argument("--regrade", action="store_true", help="grade again what was graded before")
     p.add_argument("--timeout", type=int, default=60, help="seconds one cell may run (default 60)")
     p.add_argument("--workers", type=int, default=None, help="submissions graded side by side (default: all cores)")
+    p = sub.add_parser("feedback", help="HTML feedback per student (no hidden test source)")
+    p.add_argument("assignment")
     p = sub.add_parser("export", help="write the grade table as CSV")
     p.add_argument("--assignment")
     p.add_argument("--out", type=Path, help="CSV file (default: print to the terminal)")
@@ -45,6 +47,9 @@ def main(argv=None):
                                timeout=args.timeout, workers=args.workers)
             print(f"graded {len(done)} submissions")
             print(export.to_text(export.rows(args.workspace, args.assignment)))
+        elif args.command == "feedback":
+            paths = feedback.generate(args.workspace, check_assignment(args.assignment))
+            print(f"wrote {len(paths)} feedback pages under {args.workspace / 'feedback'}")
         elif args.command == "export":
             table = export.rows(args.workspace, args.assignment)
             if args.out:

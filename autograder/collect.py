@@ -26,8 +26,10 @@ from pathlib import Path
 
 import nbformat
 
+from . import restore
+from .cells import solution_cells
 from .ledger import Ledger
-from .workspace import notebook_name
+from .workspace import RELEASE_DIR, notebook_name
 
 CANVAS_PATTERN = (r"^(?P<name>[^_]+?)(?:_late)?_(?P<student_id>\d+)_(?P<submission_id>\d+)_"
                   r"(?P<file>.+?)(?:-(?P<attempt>\d+))?\.ipynb$")
@@ -112,6 +114,21 @@ def latest_per_student(handed_in):
     return {s: (max(hs, key=lambda h: h.order), len(hs)) for s, hs in by_student.items()}
 
 
+def _repair(nb, assignment):
+    """(None, "") if nbgrader can grade ``nb`` as it is, else (a rebuilt notebook, what was wrong)."""
+    release_nb = nbformat.read(str(RELEASE_DIR / assignment / notebook_name(assignment)), as_version=4)
+    issues = restore.problems(nb, release_nb)
+    old_format = nb.get("metadata", {}).get("orig_nbformat", 4) < 4
+    if not issues and not old_format:
+        return None, ""
+    if not issues:
+        return nb, "converted from an old notebook format"
+    solutions = solution_cells(release_nb)
+    rebuilt, found = restore.rebuild(nb, release_nb, solutions)
+    return rebuilt, (f"{'; '.join(issues)}: rebuilt from the release, answers found for "
+                     f"{len(found)} of {len(solutions)} exercises")
+
+
 def collect(inbox, assignment, workspace, pattern=CANVAS_PATTERN):
     """Copy the latest notebook of each student into the workspace; returns the ledger records touched."""
     inbox = Path(inbox)
@@ -139,15 +156,23 @@ def collect(inbox, assignment, workspace, pattern=CANVAS_PATTERN):
                       "sha256": _sha256(h.path), "files_handed_in": count}
             previous = ledger.get(assignment, student_id)
             try:
-                read_notebook(h.path)
+                nb = read_notebook(h.path)
             except ValueError as exc:
                 record["status"] = f"not graded: {exc}"
             else:
                 dest = workspace / "submitted" / student_id / assignment / target_name
                 dest.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(h.path, dest)
+                repaired, note = _repair(nb, assignment)
+                if repaired is None:
+                    shutil.copyfile(h.path, dest)
+                else:
+                    nbformat.write(repaired, str(dest))
+                    record["note"] = note
                 unchanged = previous and previous.get("sha256") == record["sha256"] and previous.get("status") != "collected"
-                record["status"] = previous["status"] if unchanged else "collected"
+                if unchanged:  # the same file again: keep its grade
+                    record = {**previous, **record, "status": previous["status"]}
+                else:
+                    record["status"] = "collected"
             ledger.put(record)
             touched.append(record)
     ledger.save()

@@ -34,3 +34,30 @@ class StderrIsNotFailure(NbGraderPreprocessor):
                 if out.get("output_type") == "stream" and out.get("name") == "stderr":
                     out["name"] = "stdout"
         return cell, resources
+
+
+class HideTests(NbGraderPreprocessor):
+    """For student feedback: test cells keep only their visible checks, errors only their plain-words message.
+
+    The hidden block is cut from the source, and a traceback (which would quote the
+    hidden lines around the failure) is replaced by its last line.
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+            return cell, resources
+        lines, hidden = [], False
+        for line in cell.source.splitlines():
+            if line.strip() == "### BEGIN HIDDEN TESTS":
+                hidden = True
+                lines.append("# (hidden tests)")
+            elif line.strip() == "### END HIDDEN TESTS":
+                hidden = False
+            elif not hidden:
+                lines.append(line)
+        cell.source = "\n".join(lines)
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                out["traceback"] = [f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"]
+        return cell, resources

@@ -38,3 +38,17 @@ def workspace(tmp_path):
 
 
 ASSIGNMENTS = assignments()
+
+
+def grade_class(tmp_path, assignment, submissions, timeout=20, workers=2):
+    """Hand in {student: notebook or raw bytes} as a folder per student, collect and grade; returns ledger records."""
+    from autograder import collect, grade
+    from autograder.ledger import Ledger
+    inbox, ws = tmp_path / "inbox", tmp_path / "ws"
+    for student, content in submissions.items():
+        path = inbox / student / f"{assignment}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else nbformat.writes(content).encode())
+    collect.collect(inbox, assignment, ws)
+    grade.grade(ws, assignment, progress=False, timeout=timeout, workers=workers)
+    return {r["student_id"]: r for r in Ledger(ws).for_assignment(assignment)}, ws

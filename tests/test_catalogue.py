@@ -8,6 +8,7 @@ one must lose its function's points with a plain-words AssertionError, a
 correct one must get them all.
 """
 import importlib
+import re
 import pkgutil
 
 import nbformat
@@ -72,7 +73,7 @@ def test_variant_is_graded_fairly(module, variant, tmp_path_factory):
         if error["ename"] == "AssertionError":
             assert len(error["evalue"].strip()) > 20, f"the message for {what} is too short to act on: {error['evalue']!r}"
         else:  # acceptable only when the student's own function raised it: the traceback shows their line
-            frames = "\n".join(error.get("traceback", []))
+            frames = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(error.get("traceback", [])))  # no colour codes
             assert f"in {gid}(" in frames or f"in {gid}." in frames, (
                 f"wrong {gid} ({what}) failed with {error['ename']}: {error['evalue']} outside the student's "
                 "code; a check should catch it first and say what is wrong")

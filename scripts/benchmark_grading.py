@@ -1,0 +1,89 @@
+"""Seconds per submission: our grader serial and with 2 workers, against plain `nbgrader autograde`.
+
+    python scripts/benchmark_grading.py [--students 12]
+
+All three grade the same submissions of lecture 02 (the reference answers, with
+a different student id each) in the same run, on this machine.
+"""
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from autograder import collect, grade  # noqa: E402
+from autograder.cells import fill_answers, reference_answers  # noqa: E402
+from autograder.ledger import Ledger  # noqa: E402
+from autograder.workspace import RELEASE_DIR, SOURCE_DIR, nbgrader_config  # noqa: E402
+
+A = "02_softmax"
+
+
+def make_inbox(root, n):
+    release = nbformat.read(str(RELEASE_DIR / A / f"{A}.ipynb"), as_version=4)
+    source = nbformat.read(str(SOURCE_DIR / A / f"{A}.ipynb"), as_version=4)
+    nb = fill_answers(release, reference_answers(source))
+    for k in range(n):
+        path = root / f"s{k:03d}" / f"{A}.ipynb"
+        path.parent.mkdir(parents=True)
+        nbformat.write(nb, str(path))
+    return root
+
+
+def ours(inbox, workers, tmp):
+    ws = tmp / f"ws-{workers}"
+    collect.collect(inbox, A, ws)
+    t0 = time.perf_counter()
+    grade.grade(ws, A, workers=workers, progress=False)
+    elapsed = time.perf_counter() - t0
+    rows = Ledger(ws).for_assignment(A)
+    assert all(r["status"] == "graded" and r["score"] == 10 for r in rows), [r["status"] for r in rows]
+    return elapsed
+
+
+def plain_nbgrader(inbox, tmp):
+    """nbgrader's autograde with its default pipeline (Execute in-process, no sandbox), all students in one call."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.converters import Autograde
+    ws = tmp / "ws-nbgrader"
+    config = nbgrader_config(ws)
+    config.Autograde.autograde_preprocessors = Autograde.class_traits()["autograde_preprocessors"].default()
+    config.Execute.timeout = 120
+    api = NbGraderAPI(config=config)
+    api.generate_assignment(A, force=True, create=True)
+    for student in inbox.iterdir():
+        dest = ws / "submitted" / student.name / A
+        dest.mkdir(parents=True)
+        shutil.copy(student / f"{A}.ipynb", dest)
+    t0 = time.perf_counter()
+    result = api.autograde(A, "*", force=True, create=True)
+    elapsed = time.perf_counter() - t0
+    assert result["success"], result.get("error")
+    return elapsed
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--students", type=int, default=12)
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        inbox = make_inbox(tmp / "inbox", args.students)
+        grade.prepare(tmp / "warm", A)  # warm caches (imports, the alembic check) before timing
+        results = {"plain nbgrader autograde (serial, no sandbox)": plain_nbgrader(inbox, tmp),
+                   "ours, --workers 1 (sandboxed)": ours(inbox, 1, tmp),
+                   "ours, --workers 2 (sandboxed)": ours(inbox, 2, tmp)}
+    base = results["plain nbgrader autograde (serial, no sandbox)"]
+    print(f"{args.students} submissions of {A}; {base / args.students:.2f} s each with plain nbgrader\n")
+    print(f"{'grader':<48} {'total s':>8} {'s/submission':>13} {'vs nbgrader':>12}")
+    for name, seconds in results.items():
+        print(f"{name:<48} {seconds:8.1f} {seconds / args.students:13.2f} {seconds / base:11.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""What student code cannot reach while it is graded: course sources, the gradebook, other students, the network."""
+import hashlib
+import socket
+import threading
+
+import pytest
+
+from autograder.sandbox import sandbox_status
+from autograder.workspace import SOURCE_DIR
+
+from conftest import grade_class, solved_nb
+
+A = "02_softmax"
+
+
+def test_the_sandbox_is_available_here():
+    isolated, why = sandbox_status()
+    assert isolated, f"grading would run without isolation: {why}"
+
+
+def _steal_solutions_then_wrong(path):
+    return f'''import json
+def softmax(scores):
+    return scores
+try:
+    for c in json.load(open({str(path)!r}))["cells"]:
+        if c.get("metadata", {{}}).get("nbgrader", {{}}).get("solution"):
+            exec("".join(c["source"]).replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", ""))
+except Exception as e:
+    print("could not read the source:", type(e).__name__)'''
+
+
+def test_attacks_on_files_and_network_change_nothing(tmp_path):
+    hits = []
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    server.settimeout(0.5)
+    port = server.getsockname()[1]
+
+    def listen():
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+                hits.append(conn.recv(100))
+                conn.close()
+            except OSError:
+                pass
+    stop = threading.Event()
+    thread = threading.Thread(target=listen, daemon=True)
+    thread.start()
+    ws = tmp_path / "ws"
+    source = SOURCE_DIR / A / f"{A}.ipynb"
+    gradebook = ws / "gradebook.db"
+    other = ws / "submitted" / "honest" / A / f"{A}.ipynb"
+    attacks = {
+        "steal-source": solved_nb(A, softmax=_steal_solutions_then_wrong(source)),
+        "steal-other": solved_nb(A, softmax=_steal_solutions_then_wrong(other)),
+        "gradebook": solved_nb(A, softmax=f'''def softmax(scores):
+    return scores
+try:
+    open({str(gradebook)!r}, "wb").write(b"gone")
+except Exception as e:
+    print("no gradebook:", type(e).__name__)'''),
+        "network": solved_nb(A, softmax=f'''import socket
+def softmax(scores):
+    return scores
+try:
+    socket.create_connection(("127.0.0.1", {port}), timeout=2).sendall(b"answers please")
+except Exception as e:
+    print("no network:", type(e).__name__)'''),
+        "honest": solved_nb(A),
+    }
+    try:
+        rows, ws = grade_class(tmp_path, A, attacks)
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
+    assert rows["honest"]["score"] == 10
+    for student in ["steal-source", "steal-other", "gradebook", "network"]:
+        assert rows[student]["status"] == "graded" and rows[student]["cells"]["test_softmax"][0] == 0, (student, rows[student])
+    assert hits == [], "student code reached a server on the grading machine"
+    assert gradebook.read_bytes()[:16] == b"SQLite format 3\x00", "student code overwrote the gradebook"
