@@ -21,7 +21,7 @@ demo: setup
 	$(PY) -m autograder demo
 
 test: setup
-	COURSE_OFFLINE=1 MPLBACKEND=Agg $(PY) -m pytest -n $(WORKERS) --dist loadgroup -p no:cacheprovider \
+	COURSE_OFFLINE=1 MPLBACKEND=Agg OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m pytest -n $(WORKERS) --dist loadfile -p no:cacheprovider \
 		--nbval-lax tests source_notebooks
 
 clean:

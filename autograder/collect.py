@@ -35,6 +35,9 @@ CANVAS_PATTERN = (r"^(?P<name>[^_]+?)(?:_late)?_(?P<student_id>\d+)_(?P<submissi
                   r"(?P<file>.+?)(?:-(?P<attempt>\d+))?\.ipynb$")
 
 
+SAFE_ID = re.compile(r"^[A-Za-z0-9_@-][A-Za-z0-9._@-]{0,99}$")
+
+
 @dataclass
 class HandedIn:
     student_id: str
@@ -156,6 +159,9 @@ def collect(inbox, assignment, workspace, pattern=CANVAS_PATTERN):
                       "sha256": _sha256(h.path), "files_handed_in": count}
             previous = ledger.get(assignment, student_id)
             try:
+                if not SAFE_ID.match(student_id):
+                    raise ValueError(f"the student id {student_id!r} cannot be used as a folder name "
+                                     "(letters, digits and . _ @ - only)")
                 nb = read_notebook(h.path)
             except ValueError as exc:
                 record["status"] = f"not graded: {exc}"

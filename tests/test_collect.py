@@ -84,6 +84,14 @@ def test_custom_pattern(tmp_path, workspace):
         collect.collect(inbox, A, workspace, pattern=r"^s(\d+)")
 
 
+def test_a_student_id_that_is_not_a_safe_folder_name_is_reported(tmp_path, workspace):
+    inbox = tmp_path / "flat"
+    write_nb(release_nb(A), inbox / "x..y_1.ipynb")
+    records = collect.collect(inbox, A, workspace, pattern=r"^x(?P<student_id>.+)_1\.ipynb$")
+    assert records[0]["status"].startswith("not graded: the student id '..y' cannot be used as a folder name")
+    assert not (workspace / "y").exists() and not (workspace / "submitted" / "..y").exists()
+
+
 def test_zip_slip_is_refused(tmp_path, workspace):
     zpath = tmp_path / "evil.zip"
     with zipfile.ZipFile(zpath, "w") as zf:
