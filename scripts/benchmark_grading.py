@@ -51,11 +51,13 @@ def plain_nbgrader(inbox, tmp):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.converters import Autograde
     ws = tmp / "ws-nbgrader"
+    ws.mkdir()
     config = nbgrader_config(ws)
     config.Autograde.autograde_preprocessors = Autograde.class_traits()["autograde_preprocessors"].default()
     config.Execute.timeout = 120
     api = NbGraderAPI(config=config)
-    api.generate_assignment(A, force=True, create=True)
+    generated = api.generate_assignment(A, force=True, create=True)
+    assert generated["success"], generated.get("log")
     for student in inbox.iterdir():
         dest = ws / "submitted" / student.name / A
         dest.mkdir(parents=True)
@@ -63,7 +65,7 @@ def plain_nbgrader(inbox, tmp):
     t0 = time.perf_counter()
     result = api.autograde(A, "*", force=True, create=True)
     elapsed = time.perf_counter() - t0
-    assert result["success"], result.get("error")
+    assert result["success"], result.get("log")
     return elapsed
 
 
@@ -74,6 +76,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         inbox = make_inbox(tmp / "inbox", args.students)
+        (tmp / "warm").mkdir()
         grade.prepare(tmp / "warm", A)  # warm caches (imports, the alembic check) before timing
         results = {"plain nbgrader autograde (serial, no sandbox)": plain_nbgrader(inbox, tmp),
                    "ours, --workers 1 (sandboxed)": ours(inbox, 1, tmp),
