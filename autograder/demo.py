@@ -3,7 +3,7 @@ import shutil
 import time
 from pathlib import Path
 
-from . import collect, export, grade, sample_class
+from . import collect, export, feedback, grade, sample_class
 from . import release as release_mod
 from .workspace import assignments
 
@@ -20,6 +20,7 @@ def run(workspace, out=print, release=True):
     out(f"sample class: {len(sample_class.SAMPLES)} students in {inbox}")
     collect.collect(inbox, sample_class.ASSIGNMENT, workspace)
     grade.grade(workspace, sample_class.ASSIGNMENT, progress=out is print)
+    pages = feedback.generate(workspace, sample_class.ASSIGNMENT)
     table = export.rows(workspace, sample_class.ASSIGNMENT)
     csv_path = export.to_csv(table, workspace / "grades.csv")
     expected = sample_class.expected()
@@ -34,5 +35,6 @@ def run(workspace, out=print, release=True):
     out(export.to_text(table, extra={"as expected": verdict, "submission": lambda r: what[r["student_id"]]}))
     n_ok = sum(verdict(r) == "yes" for r in table)
     out(f"\n{n_ok} of {len(table)} rows as expected; CSV written to {csv_path}; "
+        f"{len(pages)} feedback pages under {workspace / 'feedback'}; "
         f"{time.perf_counter() - t0:.0f} s in all")
     return n_ok == len(table) == len(sample_class.SAMPLES)

@@ -37,12 +37,14 @@ def to_csv(table, path=None):
 
 
 def to_text(table, extra=None):
-    """A fixed-width table for the terminal; ``extra`` maps a column title to a function of a row."""
+    """A fixed-width table for the terminal, the long status column last; ``extra`` maps a title to a function of a row."""
     extra = extra or {}
-    titles = COLUMNS + list(extra)
-    lines = [[str(r[c]) for c in COLUMNS] + [str(f(r)) for f in extra.values()] for r in table]
+    first = [c for c in COLUMNS if c != "status"]
+    titles = first + list(extra) + ["status"]
+    lines = [[str(r[c]) for c in first] + [str(f(r)) for f in extra.values()] + [str(r["status"])] for r in table]
     widths = [max([len(t)] + [len(line[i]) for line in lines]) for i, t in enumerate(titles)]
+    widths[-1] = len(titles[-1])  # the last column needs no padding
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
     out = [fmt.format(*titles), fmt.format(*["-" * w for w in widths])]
-    out += [fmt.format(*line) for line in lines]
+    out += [fmt.format(*line).rstrip() for line in lines]
     return "\n".join(out)

@@ -56,7 +56,7 @@ def sandbox_status():
 def _mounts(workdir):
     ro = []
     for p in ["/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc/alternatives", "/etc/ld.so.cache",
-              "/etc/ssl", "/etc/localtime", sys.base_prefix, sys.prefix, str(Path(course.__file__).parent)]:
+              "/etc/ssl", "/etc/localtime", "/etc/fonts", sys.base_prefix, sys.prefix, str(Path(course.__file__).parent)]:
         if os.path.exists(p):
             ro += ["--ro-bind", p, p]
     # later mounts go on top of earlier ones: the private /tmp first, so a Python under /tmp stays visible

@@ -88,3 +88,37 @@ def test_grading_twice_grades_nothing_new(tmp_path, workspace):
     assert grade.grade(workspace, a, progress=False) == []
     ledger = json.loads((workspace / "ledger.json").read_text())
     assert ledger[f"{a}/s1"]["score"] == 10
+
+
+def test_a_batch_killed_half_way_grades_each_submission_exactly_once(tmp_path, workspace):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from autograder.ledger import Ledger
+    a = "02_softmax"
+    inbox = tmp_path / "inbox"
+    for k in range(4):
+        write_nb(solved_nb(a), inbox / f"s{k}" / f"{a}.ipynb")
+    collect.collect(inbox, a, workspace)
+    root = str(__import__("autograder").__path__[0].rsplit("/", 1)[0])
+    cmd = [sys.executable, "-m", "autograder", "--workspace", str(workspace), "grade", a, "--workers", "1"]
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        graded = [r for r in Ledger(workspace).for_assignment(a) if r["status"] == "graded"] if (workspace / "ledger.json").exists() else []
+        if graded:
+            break
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    first = {r["student_id"]: r for r in Ledger(workspace).for_assignment(a) if r["status"] == "graded"}
+    assert 1 <= len(first) < 4, "the batch should have been killed half-way"
+    stamps = {s: (workspace / "autograded" / s / a / f"{a}.ipynb").stat().st_mtime_ns for s in first}
+    redone = grade.grade(workspace, a, progress=False)
+    assert sorted(r["student_id"] for r in redone) == sorted(set(f"s{k}" for k in range(4)) - set(first))
+    rows = export.rows(workspace, a)
+    assert [r["score"] for r in rows] == [10] * 4
+    assert all((workspace / "autograded" / s / a / f"{a}.ipynb").stat().st_mtime_ns == t for s, t in stamps.items()), \
+        "a submission graded before the kill was graded again"
