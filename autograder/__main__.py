@@ -52,6 +52,8 @@ def main(argv=None):
             print(f"wrote {len(paths)} feedback pages under {args.workspace / 'feedback'}")
         elif args.command == "export":
             table = export.rows(args.workspace, args.assignment)
+            if not table:
+                print(f"note: nothing collected yet in {args.workspace}; run `collect` first", file=sys.stderr)
             if args.out:
                 print(f"wrote {len(table)} rows to {export.to_csv(table, args.out)}")
             else:
