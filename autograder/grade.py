@@ -23,7 +23,7 @@ from tqdm.auto import tqdm
 
 from .ledger import Ledger
 from .release import generate
-from .sandbox import sandbox_status
+from .sandbox import process_limit_status, sandbox_status
 from .workspace import nbgrader_config
 
 _EXCEPTION = re.compile(r"\b(\w+(?:Error|Exception|Interrupt)): ?(.*)$")
@@ -100,9 +100,9 @@ def grade(workspace, assignment, regrade=False, timeout=60, progress=True, worke
             if r["status"] == "collected" or (regrade and (workspace / "submitted" / r["student_id"] / assignment).exists())]
     if not todo:
         return []
-    isolated, warning = sandbox_status()
-    if not isolated:
-        print(f"WARNING: grading without a sandbox: {warning}", file=sys.stderr)
+    for ok, warning in (sandbox_status(), process_limit_status()):
+        if not ok:
+            print(f"WARNING: {warning}", file=sys.stderr)
     prepare(workspace, assignment)
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
     # a fresh process per submission, forked from a server that has nbgrader imported already

@@ -7,9 +7,12 @@ gradebook, no other student's files, a private /tmp. Every process it starts
 dies with the sandbox. Resource limits cap memory, CPU time and file size;
 a wall clock caps the whole run.
 
-Where bubblewrap is missing or cannot start, ``sandbox_status`` says what is
-not enforced and grading goes on with the resource limits only.
+A cgroup caps the number of processes and threads of the whole sandbox.
+Where bubblewrap is missing or cannot start, or no cgroup can be made,
+``sandbox_status`` and ``process_limit_status`` say what is not enforced and
+grading goes on with the limits that remain.
 """
+import contextlib
 import functools
 import os
 import resource
@@ -17,6 +20,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +39,7 @@ class Limits:
     memory_bytes: int = 4 << 30      # address space of each process
     cpu_seconds: int = 900           # CPU time of each process
     file_bytes: int = 100 << 20      # largest file a process may write
+    processes: int = 256             # processes and threads in the whole sandbox (a cgroup's pids.max)
 
 
 class SandboxError(RuntimeError):
@@ -45,11 +51,50 @@ def sandbox_status():
     """(True, "") if bubblewrap works here, else (False, what is not enforced)."""
     bwrap = shutil.which("bwrap")
     if not bwrap:
-        return False, ("bubblewrap (bwrap) is not installed: student code can read the file system, "
+        return False, ("grading without a sandbox: bubblewrap (bwrap) is not installed: student code can read the file system, "
                        "the gradebook and the network; install it with `apt-get install bubblewrap`")
     probe = subprocess.run([bwrap, *_mounts(Path(tempfile.gettempdir())), "true"], capture_output=True, text=True)
     if probe.returncode != 0:
-        return False, f"bubblewrap cannot create a sandbox here ({probe.stderr.strip()[:200]}): no file or network isolation"
+        return False, f"grading without a sandbox: bubblewrap cannot create one here ({probe.stderr.strip()[:200]}): no file or network isolation"
+    return True, ""
+
+
+PIDS_ROOTS = [Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")]  # cgroup v1, then v2
+
+
+@contextlib.contextmanager
+def pids_cgroup(limit):
+    """A fresh cgroup whose pids.max is ``limit``; yields its cgroup.procs path, or None where none can be made."""
+    group = None
+    for root in PIDS_ROOTS:
+        if (root / "cgroup.procs").exists():
+            try:
+                group = root / "nn-course" / uuid.uuid4().hex
+                group.mkdir(parents=True)
+                (group / "pids.max").write_text(str(limit))
+                break
+            except OSError:
+                if group is not None and group.exists():
+                    group.rmdir()
+                group = None
+    try:
+        yield group / "cgroup.procs" if group else None
+    finally:
+        if group:
+            for _ in range(50):  # the sandbox's processes are gone once bwrap exits; allow the kernel a moment
+                try:
+                    group.rmdir()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+
+
+@functools.lru_cache(maxsize=1)
+def process_limit_status():
+    """(True, "") if the number of processes in a sandbox can be capped here, else (False, why not)."""
+    with pids_cgroup(16) as procs:
+        if procs is None:
+            return False, "no pids cgroup can be created here (needs root and the pids controller): the number of processes is not limited"
     return True, ""
 
 
@@ -73,8 +118,10 @@ def _environment():
             "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
 
 
-def _set_limits(limits):
+def _set_limits(limits, cgroup_procs=None):
     def apply():
+        if cgroup_procs is not None:
+            cgroup_procs.write_text(str(os.getpid()))  # this process and all it starts
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
         resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
@@ -102,14 +149,16 @@ def run_notebook(nb, limits=Limits()):
         nbformat.write(nb, str(workdir / "in.ipynb"))
         env = None if sandbox_status()[0] else {**os.environ, **_environment(),
                                                 "MPLCONFIGDIR": str(workdir / ".mpl"), "IPYTHONDIR": str(workdir / ".ipython")}
-        proc = subprocess.Popen(command(workdir, limits), cwd=workdir, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, preexec_fn=_set_limits(limits))
-        try:
-            log, _ = proc.communicate(timeout=limits.wall_timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
-            proc.communicate()
-            raise SandboxError(f"the notebook did not finish within {limits.wall_timeout} s") from None
+        with pids_cgroup(limits.processes) as procs:
+            proc = subprocess.Popen(command(workdir, limits), cwd=workdir, env=env, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    preexec_fn=_set_limits(limits, procs))
+            try:
+                log, _ = proc.communicate(timeout=limits.wall_timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, 9)
+                proc.communicate()
+                raise SandboxError(f"the notebook did not finish within {limits.wall_timeout} s") from None
         out = workdir / "out.ipynb"
         if proc.returncode != 0 or not out.exists():
             tail = log.decode(errors="replace").strip().splitlines()[-3:]

@@ -3,6 +3,7 @@ import hashlib
 import socket
 import threading
 
+import nbformat
 import pytest
 
 from autograder.sandbox import sandbox_status
@@ -82,3 +83,23 @@ except Exception as e:
         assert rows[student]["status"] == "graded" and rows[student]["cells"]["test_softmax"][0] == 0, (student, rows[student])
     assert hits == [], "student code reached a server on the grading machine"
     assert gradebook.read_bytes()[:16] == b"SQLite format 3\x00", "student code overwrote the gradebook"
+
+
+def test_the_number_of_processes_is_capped(tmp_path):
+    from autograder.sandbox import process_limit_status
+    capped, why = process_limit_status()
+    assert capped, why  # checked first: the submission below must not run where nothing caps it
+    # bounded even without a cap: at most 1,000 children, each gone after 5 s
+    spawner = ("import os, time\nstarted = 0\nfor _ in range(1000):\n    if os.fork() == 0:\n"
+               "        time.sleep(5)\n        os._exit(0)\n    started += 1")
+    nb = solved_nb(A)
+    k = next(i for i, c in enumerate(nb.cells) if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "linear_softmax_loss")
+    extra = nbformat.v4.new_code_cell(spawner)
+    extra["id"] = "spawner"
+    nb.cells.insert(k + 1, extra)
+    rows, ws = grade_class(tmp_path, A, {"forker": nb})
+    assert rows["forker"]["status"] == "graded" and rows["forker"]["score"] == 10
+    graded = nbformat.read(str(ws / "autograded" / "forker" / A / f"{A}.ipynb"), as_version=4)
+    cell = next(c for c in graded.cells if c.get("id") == "spawner")
+    errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+    assert errors and errors[0]["ename"] in ("BlockingIOError", "OSError"), cell.outputs
