@@ -27,10 +27,6 @@ from .sandbox import process_limit_status, sandbox_status
 from .workspace import nbgrader_config
 
 _EXCEPTION = re.compile(r"\b(\w+(?:Error|Exception|Interrupt)): ?(.*)$")
-_PLAIN = {
-    "DeadKernelError": "the kernel died while running the notebook (a crash, os._exit or running out of memory)",
-    "CellTimeoutError": "a cell ran longer than the time limit",
-}
 
 
 def failure_reason(result):
@@ -41,9 +37,9 @@ def failure_reason(result):
     if not found:
         return "nbgrader could not grade it (see the grading log)"
     name, message = found[-1]
-    if name == "SandboxError":
+    if name == "SandboxError":  # already in plain words (timeouts and kernel deaths inside a cell are the runner's)
         return message.strip()[:300]
-    return _PLAIN.get(name, f"{name}: {message}".strip()[:300])
+    return f"{name}: {message}".strip()[:300]
 
 
 def scores(workspace, assignment, student_id):
