@@ -10,6 +10,39 @@ TESTS = {
     "TwoLayerNet": "test_TwoLayerNet",
 }
 
+# The reference-like TwoLayerNet that the wrong variants below each change in one place.
+_NET_RETURN = 'return loss, {"W1": dW1 + 2 * self.reg * p["W1"], "b1": db1, "W2": dW2 + 2 * self.reg * p["W2"], "b2": db2}'
+_NET = '''class TwoLayerNet:
+    def __init__(self, input_dim=784, hidden_dim=100, num_classes=10, weight_scale=1e-3, reg=0.0, seed=0):
+        rng = np.random.default_rng(seed)
+        self.reg = reg
+        self.params = {"W1": weight_scale * rng.standard_normal((input_dim, hidden_dim)), "b1": np.zeros(hidden_dim),
+                       "W2": weight_scale * rng.standard_normal((hidden_dim, num_classes)), "b2": np.zeros(num_classes)}
+
+    def loss(self, X, y=None):
+        p = self.params
+        h, c1 = affine_forward(X, p["W1"], p["b1"])
+        a, cr = relu_forward(h)
+        scores, c2 = affine_forward(a, p["W2"], p["b2"])
+        if y is None:
+            return scores
+        loss, ds = softmax_cross_entropy(scores, y)
+        loss += self.reg * (np.sum(p["W1"] ** 2) + np.sum(p["W2"] ** 2))
+        da, dW2, db2 = affine_backward(ds, c2)
+        dh = relu_backward(da, cr)
+        _, dW1, db1 = affine_backward(dh, c1)
+        ''' + _NET_RETURN
+
+
+def _net_with(*changes):
+    """_NET with each (old, new) fragment replaced; a fragment that is not there is an error, not a silent no-op."""
+    code = _NET
+    for old, new in changes:
+        assert old in code, f"catalogue: {old!r} is not in the base TwoLayerNet"
+        code = code.replace(old, new)
+    return code
+
+
 WRONG = [
     # ---- affine_forward
     ("affine_forward", "does not flatten image-shaped inputs", '''def affine_forward(x, w, b):
@@ -174,148 +207,26 @@ WRONG = [
     b = np.asarray(b, dtype=float)
     return float(np.max(np.abs(a - b)) / max(1e-8, np.max(np.abs(a) + np.abs(b))))'''),
 
-    # ---- TwoLayerNet
-    ("TwoLayerNet", "draws the weights from the global random state (np.random.seed / randn)", '''class TwoLayerNet:
-    def __init__(self, input_dim=784, hidden_dim=100, num_classes=10, weight_scale=1e-3, reg=0.0, seed=0):
-        np.random.seed(seed)
-        self.reg = reg
-        self.params = {"W1": weight_scale * np.random.randn(input_dim, hidden_dim), "b1": np.zeros(hidden_dim),
-                       "W2": weight_scale * np.random.randn(hidden_dim, num_classes), "b2": np.zeros(num_classes)}
-
-    def loss(self, X, y=None):
-        p = self.params
-        h, c1 = affine_forward(X, p["W1"], p["b1"])
-        a, cr = relu_forward(h)
-        scores, c2 = affine_forward(a, p["W2"], p["b2"])
-        if y is None:
-            return scores
-        loss, ds = softmax_cross_entropy(scores, y)
-        loss += self.reg * (np.sum(p["W1"] ** 2) + np.sum(p["W2"] ** 2))
-        da, dW2, db2 = affine_backward(ds, c2)
-        dh = relu_backward(da, cr)
-        _, dW1, db1 = affine_backward(dh, c1)
-        return loss, {"W1": dW1 + 2 * self.reg * p["W1"], "b1": db1, "W2": dW2 + 2 * self.reg * p["W2"], "b2": db2}'''),
-    ("TwoLayerNet", "regularises the biases too", '''class TwoLayerNet:
-    def __init__(self, input_dim=784, hidden_dim=100, num_classes=10, weight_scale=1e-3, reg=0.0, seed=0):
-        rng = np.random.default_rng(seed)
-        self.reg = reg
-        self.params = {"W1": weight_scale * rng.standard_normal((input_dim, hidden_dim)), "b1": np.zeros(hidden_dim),
-                       "W2": weight_scale * rng.standard_normal((hidden_dim, num_classes)), "b2": np.zeros(num_classes)}
-
-    def loss(self, X, y=None):
-        p = self.params
-        h, c1 = affine_forward(X, p["W1"], p["b1"])
-        a, cr = relu_forward(h)
-        scores, c2 = affine_forward(a, p["W2"], p["b2"])
-        if y is None:
-            return scores
-        loss, ds = softmax_cross_entropy(scores, y)
-        loss += self.reg * sum(np.sum(v ** 2) for v in p.values())
-        da, dW2, db2 = affine_backward(ds, c2)
-        dh = relu_backward(da, cr)
-        _, dW1, db1 = affine_backward(dh, c1)
-        grads = {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
-        return loss, {k: grads[k] + 2 * self.reg * p[k] for k in grads}'''),
-    ("TwoLayerNet", "forgets the factor 2 in the regularisation gradient", '''class TwoLayerNet:
-    def __init__(self, input_dim=784, hidden_dim=100, num_classes=10, weight_scale=1e-3, reg=0.0, seed=0):
-        rng = np.random.default_rng(seed)
-        self.reg = reg
-        self.params = {"W1": weight_scale * rng.standard_normal((input_dim, hidden_dim)), "b1": np.zeros(hidden_dim),
-                       "W2": weight_scale * rng.standard_normal((hidden_dim, num_classes)), "b2": np.zeros(num_classes)}
-
-    def loss(self, X, y=None):
-        p = self.params
-        h, c1 = affine_forward(X, p["W1"], p["b1"])
-        a, cr = relu_forward(h)
-        scores, c2 = affine_forward(a, p["W2"], p["b2"])
-        if y is None:
-            return scores
-        loss, ds = softmax_cross_entropy(scores, y)
-        loss += self.reg * (np.sum(p["W1"] ** 2) + np.sum(p["W2"] ** 2))
-        da, dW2, db2 = affine_backward(ds, c2)
-        dh = relu_backward(da, cr)
-        _, dW1, db1 = affine_backward(dh, c1)
-        return loss, {"W1": dW1 + self.reg * p["W1"], "b1": db1, "W2": dW2 + self.reg * p["W2"], "b2": db2}'''),
-    ("TwoLayerNet", "skips the ReLU in the backward pass", '''class TwoLayerNet:
-    def __init__(self, input_dim=784, hidden_dim=100, num_classes=10, weight_scale=1e-3, reg=0.0, seed=0):
-        rng = np.random.default_rng(seed)
-        self.reg = reg
-        self.params = {"W1": weight_scale * rng.standard_normal((input_dim, hidden_dim)), "b1": np.zeros(hidden_dim),
-                       "W2": weight_scale * rng.standard_normal((hidden_dim, num_classes)), "b2": np.zeros(num_classes)}
-
-    def loss(self, X, y=None):
-        p = self.params
-        h, c1 = affine_forward(X, p["W1"], p["b1"])
-        a, cr = relu_forward(h)
-        scores, c2 = affine_forward(a, p["W2"], p["b2"])
-        if y is None:
-            return scores
-        loss, ds = softmax_cross_entropy(scores, y)
-        loss += self.reg * (np.sum(p["W1"] ** 2) + np.sum(p["W2"] ** 2))
-        da, dW2, db2 = affine_backward(ds, c2)
-        _, dW1, db1 = affine_backward(da, c1)
-        return loss, {"W1": dW1 + 2 * self.reg * p["W1"], "b1": db1, "W2": dW2 + 2 * self.reg * p["W2"], "b2": db2}'''),
-    ("TwoLayerNet", "returns softmax probabilities instead of scores when y is None", '''class TwoLayerNet:
-    def __init__(self, input_dim=784, hidden_dim=100, num_classes=10, weight_scale=1e-3, reg=0.0, seed=0):
-        rng = np.random.default_rng(seed)
-        self.reg = reg
-        self.params = {"W1": weight_scale * rng.standard_normal((input_dim, hidden_dim)), "b1": np.zeros(hidden_dim),
-                       "W2": weight_scale * rng.standard_normal((hidden_dim, num_classes)), "b2": np.zeros(num_classes)}
-
-    def loss(self, X, y=None):
-        p = self.params
-        h, c1 = affine_forward(X, p["W1"], p["b1"])
-        a, cr = relu_forward(h)
-        scores, c2 = affine_forward(a, p["W2"], p["b2"])
-        if y is None:
-            e = np.exp(scores - scores.max(axis=1, keepdims=True))
-            return e / e.sum(axis=1, keepdims=True)
-        loss, ds = softmax_cross_entropy(scores, y)
-        loss += self.reg * (np.sum(p["W1"] ** 2) + np.sum(p["W2"] ** 2))
-        da, dW2, db2 = affine_backward(ds, c2)
-        dh = relu_backward(da, cr)
-        _, dW1, db1 = affine_backward(dh, c1)
-        return loss, {"W1": dW1 + 2 * self.reg * p["W1"], "b1": db1, "W2": dW2 + 2 * self.reg * p["W2"], "b2": db2}'''),
-    ("TwoLayerNet", "uses a fixed seed instead of the seed argument", '''class TwoLayerNet:
-    def __init__(self, input_dim=784, hidden_dim=100, num_classes=10, weight_scale=1e-3, reg=0.0, seed=0):
-        rng = np.random.default_rng(0)
-        self.reg = reg
-        self.params = {"W1": weight_scale * rng.standard_normal((input_dim, hidden_dim)), "b1": np.zeros(hidden_dim),
-                       "W2": weight_scale * rng.standard_normal((hidden_dim, num_classes)), "b2": np.zeros(num_classes)}
-
-    def loss(self, X, y=None):
-        p = self.params
-        h, c1 = affine_forward(X, p["W1"], p["b1"])
-        a, cr = relu_forward(h)
-        scores, c2 = affine_forward(a, p["W2"], p["b2"])
-        if y is None:
-            return scores
-        loss, ds = softmax_cross_entropy(scores, y)
-        loss += self.reg * (np.sum(p["W1"] ** 2) + np.sum(p["W2"] ** 2))
-        da, dW2, db2 = affine_backward(ds, c2)
-        dh = relu_backward(da, cr)
-        _, dW1, db1 = affine_backward(dh, c1)
-        return loss, {"W1": dW1 + 2 * self.reg * p["W1"], "b1": db1, "W2": dW2 + 2 * self.reg * p["W2"], "b2": db2}'''),
-    ("TwoLayerNet", "draws uniform numbers in [0, 1) instead of standard normal ones", '''class TwoLayerNet:
-    def __init__(self, input_dim=784, hidden_dim=100, num_classes=10, weight_scale=1e-3, reg=0.0, seed=0):
-        rng = np.random.default_rng(seed)
-        self.reg = reg
-        self.params = {"W1": weight_scale * rng.random((input_dim, hidden_dim)), "b1": np.zeros(hidden_dim),
-                       "W2": weight_scale * rng.random((hidden_dim, num_classes)), "b2": np.zeros(num_classes)}
-
-    def loss(self, X, y=None):
-        p = self.params
-        h, c1 = affine_forward(X, p["W1"], p["b1"])
-        a, cr = relu_forward(h)
-        scores, c2 = affine_forward(a, p["W2"], p["b2"])
-        if y is None:
-            return scores
-        loss, ds = softmax_cross_entropy(scores, y)
-        loss += self.reg * (np.sum(p["W1"] ** 2) + np.sum(p["W2"] ** 2))
-        da, dW2, db2 = affine_backward(ds, c2)
-        dh = relu_backward(da, cr)
-        _, dW1, db1 = affine_backward(dh, c1)
-        return loss, {"W1": dW1 + 2 * self.reg * p["W1"], "b1": db1, "W2": dW2 + 2 * self.reg * p["W2"], "b2": db2}'''),
+    # ---- TwoLayerNet: the correct class below with one mistake each (see _net_with)
+    ("TwoLayerNet", "draws the weights from the global random state (np.random.seed / randn)", _net_with(
+        ("rng = np.random.default_rng(seed)", "np.random.seed(seed)"),
+        ("rng.standard_normal((input_dim, hidden_dim))", "np.random.randn(input_dim, hidden_dim)"),
+        ("rng.standard_normal((hidden_dim, num_classes))", "np.random.randn(hidden_dim, num_classes)"))),
+    ("TwoLayerNet", "regularises the biases too", _net_with(
+        ('(np.sum(p["W1"] ** 2) + np.sum(p["W2"] ** 2))', "sum(np.sum(v ** 2) for v in p.values())"),
+        (_NET_RETURN, 'grads = {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}\n'
+                      '        return loss, {k: grads[k] + 2 * self.reg * p[k] for k in grads}'))),
+    ("TwoLayerNet", "forgets the factor 2 in the regularisation gradient", _net_with(
+        (_NET_RETURN, _NET_RETURN.replace("2 * self.reg", "self.reg")))),
+    ("TwoLayerNet", "skips the ReLU in the backward pass", _net_with(
+        ("dh = relu_backward(da, cr)\n        _, dW1, db1 = affine_backward(dh, c1)", "_, dW1, db1 = affine_backward(da, c1)"))),
+    ("TwoLayerNet", "returns softmax probabilities instead of scores when y is None", _net_with(
+        ("            return scores\n", "            e = np.exp(scores - scores.max(axis=1, keepdims=True))\n"
+                                       "            return e / e.sum(axis=1, keepdims=True)\n"))),
+    ("TwoLayerNet", "uses a fixed seed instead of the seed argument", _net_with(
+        ("default_rng(seed)", "default_rng(0)"))),
+    ("TwoLayerNet", "draws uniform numbers in [0, 1) instead of standard normal ones", _net_with(
+        ("rng.standard_normal(", "rng.random("))),
 ]
 
 CORRECT = [
