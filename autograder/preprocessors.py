@@ -1,26 +1,43 @@
 """Steps we put into nbgrader's autograde pipeline (configured in ``workspace.nbgrader_config``)."""
+import copy
+
+import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer
 
+from .judge import Judge, is_test_cell
 from .sandbox import Limits, SandboxError, run_notebook
 
 
 class SandboxedExecute(NbGraderPreprocessor):
-    """Instead of nbgrader's Execute: run the notebook in the sandbox (see sandbox.py), copy back the outputs."""
+    """Instead of nbgrader's Execute: run the notebook in the sandbox (see sandbox.py), copy back the outputs.
+
+    The student's cells run in the sandboxed kernel; the test cells run in this process (judge.py),
+    calling the student's code in the kernel. A test cell's outputs are the judge's, never the kernel's.
+    """
 
     cell_timeout = Integer(60, help="seconds one cell may run").tag(config=True)
     wall_timeout = Integer(900, help="seconds the whole notebook may run").tag(config=True)
     memory_mb = Integer(4096, help="memory limit per process, MiB").tag(config=True)
 
     def preprocess(self, nb, resources):
+        from .workspace import SOURCE_DIR  # (workspace configures this class)
         limits = Limits(cell_timeout=self.cell_timeout, wall_timeout=self.wall_timeout,
                         memory_bytes=self.memory_mb << 20)
-        executed = run_notebook(nb, limits)
+        info = resources.get("nbgrader", {})
+        source = nbformat.read(str(SOURCE_DIR / info["assignment"] / f"{info['notebook']}.ipynb"), as_version=4)
+        judge = Judge(source, {i: c.metadata.nbgrader["grade_id"] for i, c in enumerate(nb.cells) if is_test_cell(c)},
+                      budget=self.cell_timeout)
+        to_run = copy.deepcopy(nb)
+        for i in judge.judged:
+            to_run.cells[i].metadata["judged"] = True
+        executed = run_notebook(to_run, limits, judge=judge.serve)
         if len(executed.cells) != len(nb.cells):
             raise SandboxError("the executed notebook came back with a different number of cells")
-        for cell, done in zip(nb.cells, executed.cells):
+        judged = {**judge.unjudged(), **judge.outputs}
+        for i, (cell, done) in enumerate(zip(nb.cells, executed.cells)):
             if cell.cell_type == "code":
-                cell.outputs = done.get("outputs", [])
+                cell.outputs = judged[i] if i in judged else done.get("outputs", [])
                 cell.execution_count = done.get("execution_count")
         return nb, resources
 

@@ -17,6 +17,7 @@ import functools
 import os
 import resource
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -30,6 +31,8 @@ import nbformat
 import course
 
 RUNNER = Path(__file__).with_name("runner.py")
+KERNEL_SIDE = [RUNNER, RUNNER.with_name("agent.py"), RUNNER.with_name("wire.py")]  # mounted at /grader
+JUDGE_SOCKET = "judge.sock"
 
 
 @dataclass
@@ -107,7 +110,7 @@ def _mounts(workdir):
     # later mounts go on top of earlier ones: the private /tmp first, so a Python under /tmp stays visible
     return ["--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-            *ro, "--ro-bind", str(RUNNER), "/grader/runner.py",
+            *ro, *[a for f in KERNEL_SIDE for a in ("--ro-bind", str(f), f"/grader/{f.name}")],
             "--bind", str(workdir), "/submission", "--chdir", "/submission",
             "--clearenv", "--setenv", "HOME", "/tmp", "--setenv", "PATH", f"{Path(sys.executable).parent}:/usr/bin:/bin"]
 
@@ -130,37 +133,62 @@ def _set_limits(limits, cgroup_procs=None):
     return apply
 
 
-def command(workdir, limits):
+def command(workdir, limits, judged=False):
     """The command line that runs the runner on ``workdir/in.ipynb``, sandboxed if possible."""
     isolated, _ = sandbox_status()
     python = sys.executable
+    judge = ["--judge", JUDGE_SOCKET] if judged else []  # relative to the runner's working directory
     if isolated:
         env = [a for k, v in _environment().items() for a in ("--setenv", k, v)]
         return [shutil.which("bwrap"), *_mounts(workdir), *env, python, "/grader/runner.py",
-                "/submission/in.ipynb", "/submission/out.ipynb", "--cell-timeout", str(limits.cell_timeout)]
+                "/submission/in.ipynb", "/submission/out.ipynb", "--cell-timeout", str(limits.cell_timeout), *judge]
     return [python, str(RUNNER), str(workdir / "in.ipynb"), str(workdir / "out.ipynb"),
-            "--cell-timeout", str(limits.cell_timeout)]
+            "--cell-timeout", str(limits.cell_timeout), *judge]
 
 
-def run_notebook(nb, limits=Limits()):
-    """Execute ``nb`` in a sandbox and return the executed copy; SandboxError if it cannot finish."""
-    with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
+def run_notebook(nb, limits=Limits(), judge=None):
+    """Execute ``nb`` in a sandbox and return the executed copy; SandboxError if it cannot finish.
+
+    With ``judge`` (a function of a connected socket and a deadline), cells marked ``judged`` are run by
+    the judge, in this process: each connection from the agent in the kernel is handed to it, in turn.
+    """
+    with tempfile.TemporaryDirectory(prefix="grade-") as tmp, tempfile.TemporaryFile() as log:
         workdir = Path(tmp)
         nbformat.write(nb, str(workdir / "in.ipynb"))
         env = None if sandbox_status()[0] else {**os.environ, **_environment(),
                                                 "MPLCONFIGDIR": str(workdir / ".mpl"), "IPYTHONDIR": str(workdir / ".ipython")}
-        with pids_cgroup(limits.processes) as procs:
-            proc = subprocess.Popen(command(workdir, limits), cwd=workdir, env=env, stdin=subprocess.DEVNULL,
-                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        with contextlib.ExitStack() as stack:
+            listener = None
+            if judge is not None:
+                listener = stack.enter_context(socket.socket(socket.AF_UNIX, socket.SOCK_STREAM))
+                listener.bind(str(workdir / JUDGE_SOCKET))
+                listener.listen(8)
+                listener.settimeout(0.2)
+            procs = stack.enter_context(pids_cgroup(limits.processes))
+            deadline = time.monotonic() + limits.wall_timeout
+            proc = subprocess.Popen(command(workdir, limits, judged=judge is not None), cwd=workdir, env=env,
+                                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                     preexec_fn=_set_limits(limits, procs))
             try:
-                log, _ = proc.communicate(timeout=limits.wall_timeout)
+                while proc.poll() is None:
+                    if time.monotonic() > deadline:
+                        raise subprocess.TimeoutExpired(proc.args, limits.wall_timeout)
+                    if listener is None:
+                        proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+                        break
+                    try:
+                        conn, _ = listener.accept()
+                    except socket.timeout:
+                        continue
+                    with conn:
+                        judge(conn, deadline)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, 9)
-                proc.communicate()
+                proc.wait()
                 raise SandboxError(f"the notebook did not finish within {limits.wall_timeout} s") from None
         out = workdir / "out.ipynb"
         if proc.returncode != 0 or not out.exists():
-            tail = log.decode(errors="replace").strip().splitlines()[-3:]
+            log.seek(0)
+            tail = log.read()[-20_000:].decode(errors="replace").strip().splitlines()[-3:]
             raise SandboxError(f"the notebook could not be run (exit {proc.returncode}): {' | '.join(tail)[:300]}")
         return nbformat.read(str(out), as_version=4)

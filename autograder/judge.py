@@ -1,0 +1,140 @@
+"""Test cells run here, in the grader's process, never in the student's kernel.
+
+Whatever a student's cells do to Python, NumPy, IPython or the kernel, it
+happens in the sandboxed kernel; the test's code, the check functions and
+NumPy the test uses live in this process, which no student code ever runs
+in. The student's functions and classes are reached through stand-ins
+(``remote.py``), and only plain data comes back. A test therefore passes
+only when its own code, here, finds the returned data right: printing
+"passed", patching ``np.allclose`` or ``course.checks``, input transformers
+that empty cells, or a hand-made agent cannot change that.
+
+What a test cell may use is fixed (and checked for every notebook by
+tests/test_judge.py): the prelude below, what earlier test cells defined, and
+the names the notebook's solution cells define (the graded functions and
+classes), which become stand-ins. The code of a test cell comes from the
+course's source notebook, looked up by its grade id.
+"""
+import ast
+import builtins
+import contextlib
+import io
+import linecache
+import time
+import traceback
+from pathlib import Path
+
+import nbformat
+
+from .remote import Connection, Link, RemoteName
+
+PRELUDE = ("import numpy as np\n"
+           "from course.checks import (check, check_close, check_finite, check_gradient, check_scalar, check_shape,\n"
+           "                           check_unchanged)\n")
+HELLO_SECONDS = 10
+_GRADER_DIR = str(Path(__file__).resolve().parent)
+
+
+def _meta(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def is_test_cell(cell):
+    m = _meta(cell)
+    return cell.get("cell_type") == "code" and bool(m.get("grade")) and not m.get("solution") and bool(m.get("grade_id"))
+
+
+def test_sources(source_nb):
+    """{grade_id: source} of the test cells of a source notebook."""
+    return {_meta(c)["grade_id"]: c.source for c in source_nb.cells if is_test_cell(c)}
+
+
+def graded_names(source_nb):
+    """The functions and classes the notebook's solution cells define: the student's to write."""
+    names = set()
+    for cell in source_nb.cells:
+        if cell.cell_type == "code" and _meta(cell).get("solution"):
+            tree = ast.parse(cell.source)
+            names |= {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    return names
+
+
+def _output(kind, **fields):
+    return nbformat.v4.new_output(kind, **fields)
+
+
+class Judge:
+    """Runs a notebook's test cells as the kernel reaches them; ``outputs[index]`` are the cell's results."""
+
+    def __init__(self, source_nb, judged, budget):
+        """``judged``: {cell index in the notebook being graded: grade id}; ``budget``: seconds per test cell."""
+        self.sources = test_sources(source_nb)
+        self.judged = {i: gid for i, gid in judged.items() if gid in self.sources}
+        self.budget = budget
+        self.outputs = {}
+        self.link = Link()
+        self.namespace = {"__name__": "__main__", "__builtins__": builtins}
+        exec(PRELUDE, self.namespace)
+        for name in sorted(graded_names(source_nb)):
+            self.namespace[name] = RemoteName(self.link, name)
+
+    def serve(self, sock, deadline):
+        """Handle one connection from an agent: read which cell it stands for, run that test, say done."""
+        start = time.monotonic()
+        hello_conn = Connection(sock, min(deadline, start + HELLO_SECONDS), HELLO_SECONDS)
+        try:
+            hello, _ = hello_conn.recv()
+        except Exception:
+            return  # not an agent, or a silent one: the cell it claims stays unjudged
+        index = hello.get("cell") if hello.get("op") == "hello" else None
+        if index not in self.judged or index in self.outputs:
+            hello_conn.finish()
+            return
+        conn = Connection(sock, min(deadline, time.monotonic() + self.budget), self.budget)
+        self.link.connection = conn
+        try:
+            self.outputs[index] = self.run(self.judged[index], conn)
+        finally:
+            self.link.connection = None
+            conn.finish()
+
+    def run(self, grade_id, conn):
+        """Execute one test cell here; its outputs as nbformat outputs (stdout, then an error if it failed)."""
+        source = self.sources[grade_id]
+        filename = f"<test cell {grade_id}>"
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        stdout, error = io.StringIO(), None
+        try:
+            code = compile(source, filename, "exec")
+            with contextlib.redirect_stdout(stdout):
+                exec(code, self.namespace)
+        except Exception as exc:
+            error = exc
+        if conn.failure is not None and (error is None or error is not conn.failure):
+            error = conn.failure  # a timeout or a dead kernel fails the test even if the test's code caught it
+        outputs = []
+        if stdout.getvalue():
+            outputs.append(_output("stream", name="stdout", text=stdout.getvalue()[-20_000:]))
+        if error is not None:
+            outputs.append(_error_output(error, filename))
+        return outputs
+
+    def unjudged(self):
+        """Error outputs for the test cells the kernel never reached."""
+        return {i: [_output("error", ename="NotRun", evalue="this test did not run: grading stopped before your "
+                            "notebook reached it", traceback=["NotRun: this test did not run"])]
+                for i in self.judged if i not in self.outputs}
+
+
+def _error_output(exc, filename):
+    # the test cell's frames and the checks', not the grader's own machinery
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith(_GRADER_DIR)]
+    while frames and frames[0].filename != filename:
+        frames.pop(0)
+    lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames),
+             *traceback.format_exception_only(type(exc), exc)]
+    theirs = getattr(exc, "student_traceback", None)
+    if theirs:
+        lines = lines[:-1] + ["\nThe error happened in your code:\n", *theirs, lines[-1]]
+    return _output("error", ename=type(exc).__name__, evalue=str(exc), traceback=[line.rstrip("\n") for line in lines])
+
