@@ -13,6 +13,7 @@ then it answers with whatever it likes, which is no more than the student's
 own functions could return anyway: the verdict is reached by the judge's code,
 in the judge's process, on the data that came back.
 """
+import re
 import sys
 import traceback
 
@@ -85,8 +86,14 @@ class _Session:
                 lines = get_ipython().InteractiveTB.structured_traceback(kind, exc, tb)  # noqa: F821 (IPython)
             except Exception:
                 lines = traceback.format_exception(kind, exc, tb)
+        # the frames only: the judge prints the exception's own line, once
+        lines = [str(line) for line in lines[:-1]]
+        while lines and _plain(lines[0]).strip("-\n ") == "" or lines and "most recent call last" in _plain(lines[0]):
+            lines.pop(0)
+        args = getattr(exc, "args", ())
+        message = args[0] if len(args) == 1 and isinstance(args[0], str) else str(exc)  # KeyError('k') -> k, not 'k'
         header = {"op": "raise", "type": kind.__name__, "builtin": kind.__module__ == "builtins",
-                  "message": str(exc)[:5000], "traceback": [str(line)[:5000] for line in lines[-60:]]}
+                  "message": message[:5000], "traceback": [line[:5000] for line in lines[-60:]]}
         enc = _Encoder()
         header["state"] = enc.encode(_state_after())
         wire.send(self.sock, header, enc.blobs)
@@ -168,6 +175,10 @@ class _Session:
             raise
         except BaseException as exc:
             return self.error(exc)
+
+
+def _plain(text):
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
 def _state_after():

@@ -40,7 +40,7 @@ def _limit(cell):
 
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-JUDGE_GRACE = 30  # seconds a judged cell may run beyond the cell timeout (the judge stops the test first)
+JUDGE_GRACE = 5  # seconds a judged cell may run beyond the cell timeout (the judge ends the test at the timeout)
 
 
 def agent_source(index, judge_socket):

@@ -7,4 +7,4 @@ never here.
 
 __version__ = "0.1.0"
 
-from . import boundaries, checks, data, gradcheck, graphs, images, plots, runtime  # noqa: E402,F401  (so `course.plots` works after `import course`)
+from . import boundaries, checks, data, examples, gradcheck, graphs, images, plots, runtime  # noqa: E402,F401  (so `course.plots` works after `import course`)

@@ -1,0 +1,226 @@
+"""Test cells run in the grader's process and reach the student's code only through stand-ins (judge.py).
+
+Three kinds of proof: every test cell of the course uses only what the judge
+provides; the wire between judge and kernel refuses anything but plain data;
+and student code called through the stand-ins behaves as it would in one
+process (in-place changes, callbacks, the random state, warnings, exceptions,
+objects and their dicts), while slow or dying code fails only its test.
+"""
+import re
+import socket
+import struct
+import symtable
+
+import nbformat
+import numpy as np
+import pytest
+
+from autograder import wire
+from autograder.judge import PRELUDE, Judge, graded_names, is_test_cell
+from autograder.sandbox import Limits, run_notebook
+
+from conftest import ASSIGNMENTS, source_nb
+
+import builtins
+
+
+def _globals_used(source):
+    """Names a cell reads from the notebook's namespace, and the names it defines there."""
+    top = symtable.symtable(source, "cell", "exec")
+    defined = {s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported()}
+    used = set()
+
+    def walk(table, module):
+        for s in table.get_symbols():
+            if s.is_referenced() and (s.is_global() if not module else s.get_name() not in defined):
+                used.add(s.get_name())
+        for child in table.get_children():
+            walk(child, False)
+    walk(top, True)
+    return used - defined, defined
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_test_cells_use_only_what_the_judge_provides(assignment):
+    nb = source_nb(assignment)
+    provided = set(dir(builtins)) | _globals_used(PRELUDE)[1] | graded_names(nb)
+    from_tests, from_lecture = set(), set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        used, defined = _globals_used(cell.source)
+        if is_test_cell(cell):
+            missing = used - provided - from_tests
+            assert not missing, (f"{cell.metadata.nbgrader['grade_id']} uses {sorted(missing)}, which the judge cannot "
+                                 "provide: define it in the test cell, import it there, or add it to judge.PRELUDE")
+            from_tests |= defined
+        elif not cell.metadata.get("nbgrader", {}).get("solution"):
+            # test cells do not run in the kernel, so a lecture cell must not depend on what they define
+            leaked = (used & from_tests) - from_lecture - defined - provided
+            assert not leaked, f"a lecture cell uses {sorted(leaked)}, which only a test cell defines"
+            from_lecture |= defined
+
+
+# ----------------------------------------------------------------------------- the wire
+
+def _roundtrip(value):
+    enc = wire.Encoder(lambda v: (_ for _ in ()).throw(TypeError(type(v).__name__)))
+    tree = enc.encode(value)
+    return wire.decode(tree, enc.blobs, lambda tag, node: None)
+
+
+def test_plain_values_cross_the_wire_unchanged():
+    x = np.arange(6.0).reshape(2, 3)
+    out = _roundtrip({"a": (1, 2.5, float("nan"), -np.inf, "s", None, True), "x": [x, x.T], "n": np.float32(1.5),
+                      "i": np.int64(7), "c": 1 + 2j})
+    assert out["a"][:2] == (1, 2.5) and np.isnan(out["a"][2]) and out["a"][3] == -np.inf and out["a"][4:] == ("s", None, True)
+    assert isinstance(out["a"], tuple) and isinstance(out["x"], list)
+    assert np.array_equal(out["x"][0], x) and np.array_equal(out["x"][1], x.T)
+    assert type(out["n"]) is np.float32 and type(out["i"]) is np.int64 and out["c"] == 1 + 2j
+    shared = np.zeros(2)
+    a, b = _roundtrip((shared, shared))
+    assert a is b, "one array sent twice should arrive as one array"
+
+
+def _npy(shape_text, data, descr="'<f8'"):
+    header = ("{'descr': %s, 'fortran_order': False, 'shape': %s, }" % (descr, shape_text)).encode()
+    header += b" " * (63 - len(header) % 64) + b"\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header + data
+
+
+@pytest.mark.parametrize("blob, message", [
+    (_npy("(1000000000000,)", b"\0" * 16), "does not match"),                     # a header promising terabytes
+    (_npy("(3,)", b"\0" * 8), "does not match"),                           # fewer bytes than the shape needs
+    (_npy("(1,)", b"\0" * 8, descr="'|O'"), "objects"),                    # an object array, i.e. a pickle
+    (b"not an array at all", "could not be read"),
+])
+def test_the_wire_refuses_arrays_that_are_not_plain_data(blob, message):
+    with pytest.raises(wire.ProtocolError, match=message):
+        wire.array_from_bytes(blob)
+
+
+def test_the_wire_refuses_oversized_and_malformed_messages():
+    a, b = socket.socketpair()
+    with a, b:
+        a.sendall(struct.pack("!II", wire.MAX_HEADER + 1, 0))
+        with pytest.raises(wire.ProtocolError, match="larger than allowed"):
+            wire.recv(b)
+    a, b = socket.socketpair()
+    with a, b:
+        a.sendall(struct.pack("!II", 2, 1) + b"{}" + struct.pack("!Q", wire.MAX_MESSAGE + 1))
+        with pytest.raises(wire.ProtocolError, match="larger than"):
+            wire.recv(b)
+    for bad in ({"$": "nd", "b": 5}, {"$": "pickle", "v": "x"}, [1, 2]):
+        with pytest.raises(wire.ProtocolError):
+            wire.decode(bad, [], lambda tag, node: (_ for _ in ()).throw(wire.ProtocolError(tag)))
+
+
+# ----------------------------------------------------------------------------- the stand-ins, end to end
+
+STUDENT = '''import os
+import numpy as np
+
+def scale_in_place(x):
+    x *= 2
+
+def calls_back(f, x):
+    return f(x) + f(x * 2)
+
+def draws():
+    return np.random.rand()
+
+def overflows(x):
+    return np.exp(x)
+
+def fails():
+    raise KeyError("no such key")
+
+class Box:
+    def __init__(self):
+        self.params = {"a": np.zeros(2)}
+
+    def total(self):
+        return float(sum(np.sum(v) for v in self.params.values()))
+
+def gives_object():
+    return object()
+
+def forever():
+    while True:
+        pass
+
+def dies():
+    os._exit(3)
+'''
+
+SEMANTICS = '''x = np.ones(3)
+scale_in_place(x)
+check(np.array_equal(x, [2, 2, 2]), f"an in-place change did not come back: {x}")
+check(calls_back(lambda v: float(np.sum(v)), np.ones(2)) == 6.0, "a callback gave the wrong value")
+check(calls_back(lambda n: calls_back(lambda v: v * n, 1.0), 1.0) == 9.0, "nested callbacks gave the wrong value")
+before = np.random.get_state()[1].copy()
+draws()
+check(not np.array_equal(before, np.random.get_state()[1]), "student code's use of the global generator did not show")
+with np.errstate(over="raise"):
+    try:
+        overflows(np.array([1000.0]))
+        raise AssertionError("np.errstate of the test did not reach student code")
+    except FloatingPointError:
+        pass
+try:
+    fails()
+    raise AssertionError("the student's exception was lost")
+except KeyError as exc:
+    check("no such key" in str(exc), f"the student's message was lost: {exc}")
+box = Box()
+check(isinstance(box.params, dict) and sorted(box.params) == ["a"], "a student's dict should look like a dict")
+box.params["a"] = np.ones(2)
+box.params.update(b=np.full(3, 2.0))
+check(box.total() == 8.0, "writes to a student's dict did not reach the student's object")
+check(type(box).__name__ == "Box" and type(gives_object()).__name__ == "object", "stand-ins should carry the class name")
+print("semantics: all passed")
+'''
+
+
+def _notebook(student, tests):
+    cells = [nbformat.v4.new_code_cell(student, metadata={"nbgrader": {"solution": True, "grade": False, "grade_id": "student"}})]
+    for gid, source in tests:
+        cells.append(nbformat.v4.new_code_cell(source, metadata={"nbgrader": {"grade": True, "solution": False,
+                                                                              "grade_id": gid, "points": 1}}))
+    return nbformat.v4.new_notebook(cells=cells)
+
+
+def _judge(tests, cell_timeout=20):
+    nb = _notebook(STUDENT, tests)
+    judge = Judge(nb, {i: c.metadata.nbgrader["grade_id"] for i, c in enumerate(nb.cells) if is_test_cell(c)},
+                  budget=cell_timeout)
+    for i in judge.judged:
+        nb.cells[i].metadata["judged"] = True
+    run_notebook(nb, Limits(cell_timeout=cell_timeout, wall_timeout=120), judge=judge.serve)
+    return {judge.judged[i]: outs for i, outs in {**judge.unjudged(), **judge.outputs}.items()}
+
+
+def _errors(outputs):
+    return [(o["ename"], o["evalue"]) for o in outputs if o["output_type"] == "error"]
+
+
+def test_student_code_behaves_as_in_one_process():
+    outputs = _judge([("semantics", SEMANTICS)])["semantics"]
+    assert not _errors(outputs), _errors(outputs)
+    assert outputs[0]["text"] == "semantics: all passed\n"
+
+
+def test_slow_or_dying_code_fails_only_its_own_test():
+    outputs = _judge([("slow", "forever()"), ("dies", "dies()"), ("after", "check(calls_back(lambda v: 1.0, 0) == 2.0, 'x')"),
+                      ("swallowed", "try:\n    forever()\nexcept Exception:\n    pass"),
+                      ("error", "fails()")], cell_timeout=3)
+    assert [e[0] for e in _errors(outputs["slow"])] == ["TimeoutError"]
+    assert "ran longer than 3 s" in _errors(outputs["slow"])[0][1]
+    assert [e[0] for e in _errors(outputs["dies"])] == ["ConnectionError"]
+    assert _errors(outputs["after"]) == [], "the kernel should be restarted and the student's cell replayed"
+    assert [e[0] for e in _errors(outputs["swallowed"])] == ["TimeoutError"], "a caught timeout must still fail the test"
+    (error,) = [o for o in outputs["error"] if o["output_type"] == "error"]
+    assert error["ename"] == "KeyError"
+    frames = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(error["traceback"]))
+    assert "in fails" in frames and 'raise KeyError("no such key")' in frames, "the student's own traceback should be shown"
+    assert "no such key" in error["evalue"] and frames.count("no such key") == 2, frames
