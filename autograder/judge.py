@@ -32,6 +32,7 @@ PRELUDE = ("import numpy as np\n"
            "from course.checks import (check, check_close, check_finite, check_gradient, check_scalar, check_shape,\n"
            "                           check_unchanged)\n")
 HELLO_SECONDS = 10
+STUDENT_PART = "The error happened in your code:"  # in a test's traceback, the student's frames follow this line
 _GRADER_DIR = str(Path(__file__).resolve().parent)
 
 
@@ -135,6 +136,6 @@ def _error_output(exc, filename):
              *traceback.format_exception_only(type(exc), exc)]
     theirs = getattr(exc, "student_traceback", None)
     if theirs:
-        lines = lines[:-1] + ["\nThe error happened in your code:\n", *theirs, lines[-1]]
+        lines = lines[:-1] + [STUDENT_PART, *theirs, lines[-1]]
     return _output("error", ename=type(exc).__name__, evalue=str(exc), traceback=[line.rstrip("\n") for line in lines])
 

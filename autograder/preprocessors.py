@@ -5,7 +5,7 @@ import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer
 
-from .judge import Judge, is_test_cell
+from .judge import STUDENT_PART, Judge, is_test_cell
 from .sandbox import Limits, SandboxError, run_notebook
 
 
@@ -57,7 +57,8 @@ class HideTests(NbGraderPreprocessor):
     """For student feedback: test cells keep only their visible checks, errors only their plain-words message.
 
     The hidden block is cut from the source, and a traceback (which would quote the
-    hidden lines around the failure) is replaced by its last line.
+    hidden lines around the failure) is cut down to its last line; if the error happened
+    in the student's own code, the frames of that code stay above it.
     """
 
     def preprocess_cell(self, cell, resources, index):
@@ -76,5 +77,7 @@ class HideTests(NbGraderPreprocessor):
         cell.source = "\n".join(lines)
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
-                out["traceback"] = [f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"]
+                tb = out.get("traceback", [])
+                theirs = tb.index(STUDENT_PART) if STUDENT_PART in tb else len(tb) - 1  # their own frames stay
+                out["traceback"] = tb[theirs:-1] + [f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"]
         return cell, resources

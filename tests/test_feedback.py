@@ -11,10 +11,14 @@ A = "02_softmax"
 
 def test_feedback_shows_messages_but_no_hidden_tests(tmp_path):
     wrong = "def softmax(scores):\n    e = np.exp(scores)\n    return e / e.sum(axis=1, keepdims=True)"
-    rows, ws = grade_class(tmp_path, A, {"s1": solved_nb(A, softmax=wrong)})
-    assert rows["s1"]["score"] == 7
-    (page,) = feedback.generate(ws, A)
-    html = page.read_text()
+    crash = "def softmax(scores):\n    probabilities = scores.to_probabilities()\n    return probabilities"
+    rows, ws = grade_class(tmp_path, A, {"s1": solved_nb(A, softmax=wrong), "s2": solved_nb(A, softmax=crash)})
+    assert rows["s1"]["score"] == 7 and rows["s2"]["score"] == 7
+    pages = sorted(feedback.generate(ws, A))
+    html, crashed = pages[0].read_text(), pages[1].read_text()
+    # an error inside the student's own function keeps the student's frames, and only those
+    assert "to_probabilities" in crashed and "AttributeError" in crashed
+    assert "_softmax_oracle" not in crashed and "test cell test_softmax" not in crashed
     source = nbformat.read(str(SOURCE_DIR / A / f"{A}.ipynb"), as_version=4)
     hidden_lines = []
     for cell in source.cells:
