@@ -5,6 +5,8 @@ the terms of the exercise and shows the shapes involved. ``show_expected``
 controls whether the expected value is printed: the visible checks in a
 notebook show it, so you can compare; hidden tests never do.
 """
+import warnings
+
 import numpy as np
 
 from .gradcheck import eval_numerical_gradient, rel_error
@@ -94,3 +96,28 @@ def check_gradient(f, x, analytic, what, h=1e-5, tol=1e-6):
     check(err < tol,
           f"{what} disagrees with the numerical gradient (relative error {err:.2e}, should be below {tol:.0e}). "
           "Check each step of your derivation, including the 1/N of the mean.")
+
+
+# Helpers the test cells use to run your function.
+
+def call(what, fn, *args, n_out=None, hint="", **kwargs):
+    """``fn(*args, **kwargs)``; if it crashes, or does not return a tuple of ``n_out`` values, fail saying so."""
+    try:
+        result = fn(*args, **kwargs)
+    except Exception as err:
+        raise AssertionError(f"{what} stopped with {type(err).__name__}: {err}" + (f"\n{hint}" if hint else "")) from None
+    if n_out is not None:
+        check(isinstance(result, (tuple, list)) and len(result) == n_out,
+              f"{what} should return {n_out} values as a tuple; it returned {type(result).__name__}.")
+    return result
+
+
+def without_warnings(what, hint, fn, *args):
+    """``fn(*args)`` with NumPy's overflow, invalid-value and divide-by-zero warnings turned into failures."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            try:
+                return fn(*args)
+            except (FloatingPointError, RuntimeWarning, OverflowError) as exc:
+                raise AssertionError(f"{what} raised a warning: {exc}. {hint}") from None
