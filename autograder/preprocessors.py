@@ -29,6 +29,8 @@ class SandboxedExecute(NbGraderPreprocessor):
         judge = Judge(source, {i: c.metadata.nbgrader["grade_id"] for i, c in enumerate(nb.cells) if is_test_cell(c)},
                       budget=self.cell_timeout)
         to_run = copy.deepcopy(nb)
+        for cell in to_run.cells:
+            cell.metadata.pop("judged", None)  # only the grader marks cells for the judge
         for i in judge.judged:
             to_run.cells[i].metadata["judged"] = True
         executed = run_notebook(to_run, limits, judge=judge.serve)
