@@ -88,7 +88,7 @@ class Judge:
         except Exception:
             return  # not an agent, or a silent one: the cell it claims stays unjudged
         index = hello.get("cell") if hello.get("op") == "hello" else None
-        if index not in self.judged or index in self.outputs:
+        if type(index) is not int or index not in self.judged or index in self.outputs:
             hello_conn.finish()
             return
         conn = Connection(sock, min(deadline, time.monotonic() + self.budget), self.budget)

@@ -183,9 +183,11 @@ def run_notebook(nb, limits=Limits(), judge=None):
                     with conn:
                         judge(conn, deadline)
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, 9)
-                proc.wait()
                 raise SandboxError(f"the notebook did not finish within {limits.wall_timeout} s") from None
+            finally:
+                if proc.poll() is None:  # timed out, or the judge failed: nothing of the sandbox may outlive this call
+                    os.killpg(proc.pid, 9)
+                    proc.wait()
         out = workdir / "out.ipynb"
         if proc.returncode != 0 or not out.exists():
             log.seek(0)

@@ -60,6 +60,16 @@ def _serve(path, cell, namespace):
     s.close()
 sys.modules["agent"] = types.SimpleNamespace(serve=_serve)
 ''',
+    "odd-hello": '''import sys, types, socket, json, struct
+def _serve(path, cell, namespace):
+    for claim in ([cell], {"cell": cell}, "0", None, -1):
+        s = socket.socket(socket.AF_UNIX)
+        s.connect(path)
+        head = json.dumps({"op": "hello", "cell": claim}).encode()
+        s.sendall(struct.pack("!II", len(head), 0) + head)
+        s.close()
+sys.modules["agent"] = types.SimpleNamespace(serve=_serve)
+''',
     "cut-the-socket": '''import os
 os.unlink("judge.sock")
 ''',
