@@ -152,6 +152,9 @@ def forever():
 
 def dies():
     os._exit(3)
+
+def huge():
+    return np.zeros(9_000_000)   # 72 MB, more than one message may carry
 '''
 
 SEMANTICS = '''x = np.ones(3)
@@ -215,12 +218,14 @@ def test_student_code_behaves_as_in_one_process():
 def test_slow_or_dying_code_fails_only_its_own_test():
     outputs = _judge([("slow", "forever()"), ("dies", "dies()"), ("after", "check(calls_back(lambda v: 1.0, 0) == 2.0, 'x')"),
                       ("swallowed", "try:\n    forever()\nexcept Exception:\n    pass"),
-                      ("error", "fails()")], cell_timeout=3)
+                      ("error", "fails()"), ("huge", "huge()")], cell_timeout=3)
     assert [e[0] for e in _errors(outputs["slow"])] == ["TimeoutError"]
     assert "ran longer than 3 s" in _errors(outputs["slow"])[0][1]
     assert [e[0] for e in _errors(outputs["dies"])] == ["ConnectionError"]
     assert _errors(outputs["after"]) == [], "the kernel should be restarted and the student's cell replayed"
     assert [e[0] for e in _errors(outputs["swallowed"])] == ["TimeoutError"], "a caught timeout must still fail the test"
+    assert _errors(outputs["huge"]) == [("RuntimeError", "the grader could not use what your code sent back: "
+                                                          "a message is larger than 64 MiB")]
     (error,) = [o for o in outputs["error"] if o["output_type"] == "error"]
     assert error["ename"] == "KeyError"
     frames = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(error["traceback"]))
