@@ -186,10 +186,7 @@ def _state_after():
 
 
 def _rebuild(msg):
-    import builtins
-    kind = getattr(builtins, str(msg.get("type")), None)
-    if not (isinstance(kind, type) and issubclass(kind, Exception)):
-        kind = RuntimeError
+    kind = wire.builtin_class(msg.get("type"), Exception) or RuntimeError
     return kind(str(msg.get("message", "")))
 
 

@@ -22,7 +22,6 @@ cannot be read end the call with TimeoutError, ConnectionError or
 RuntimeError, and mark the connection failed, so the test fails even if its
 code swallowed the exception.
 """
-import builtins
 import itertools
 import socket
 import time
@@ -40,8 +39,8 @@ _student_classes = {}
 
 
 def _student_exception(name, builtin, message, traceback_lines):
-    kind = getattr(builtins, name, None) if builtin else None
-    if not (isinstance(kind, type) and issubclass(kind, Exception)):
+    kind = wire.builtin_class(name, Exception) if builtin else None
+    if kind is None:
         if name not in _student_classes:
             _student_classes[name] = type(name if name.isidentifier() else "StudentError", (StudentError,), {})
         kind = _student_classes[name]
@@ -82,13 +81,16 @@ class Connection:
             self.failure = exc
         raise self.failure
 
+    def _unreadable(self, what):
+        self._fail(RuntimeError(f"the grader could not use what your code sent back: {what}"))
+
     def _guarded(self, action):
         if self.failure is not None:
             raise self.failure
         remaining = self.deadline - time.monotonic()
-        if remaining <= 0:
-            self._fail(TimeoutError(f"your code ran longer than {self.budget} s while this test ran it, and was stopped"))
         try:
+            if remaining <= 0:
+                raise socket.timeout
             self.sock.settimeout(remaining)
             return action()
         except socket.timeout:
@@ -97,7 +99,7 @@ class Connection:
             self._fail(ConnectionError("the kernel stopped while this test ran your code (a crash, os._exit, "
                                        "or more memory than allowed)"))
         except wire.ProtocolError as exc:
-            self._fail(RuntimeError(f"the grader could not use what your code sent back: {exc}"))
+            self._unreadable(exc)
 
     def send(self, header, blobs=()):
         self._guarded(lambda: wire.send(self.sock, header, blobs))
@@ -125,7 +127,7 @@ class Connection:
         try:
             return wire.decode(tree, blobs, other)
         except wire.ProtocolError as exc:
-            self._fail(RuntimeError(f"the grader could not use what your code sent back: {exc}"))
+            self._unreadable(exc)
 
     # ------------------------------------------------------------------ requests
     def request(self, link, op, target, **fields):
@@ -143,13 +145,13 @@ class Connection:
                 self._answer_callback(link, msg, blobs)
                 continue
             if msg["op"] not in ("return", "raise"):
-                self._fail(RuntimeError(f"the grader could not use what your code sent back: an unexpected {msg['op']!r}"))
+                self._unreadable(f"an unexpected {msg['op']!r}")
             state = self.decode(link, msg.get("state"), blobs)
             if state is not None:
                 try:
                     np.random.set_state(state["rng"])
                 except Exception:
-                    self._fail(RuntimeError("the grader could not use what your code sent back: a damaged random state"))
+                    self._unreadable("a damaged random state")
             if msg["op"] == "raise":
                 raise _student_exception(str(msg.get("type", "Exception")), msg.get("builtin") is True,
                                          str(msg.get("message", "")), msg.get("traceback") or [])

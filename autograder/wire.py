@@ -15,10 +15,13 @@ code: arrays are read with ``allow_pickle=False`` after their header has been
 checked against the bytes that follow, and every size is capped, so a student
 cannot feed the grader an object, a pickle or an allocation bomb.
 """
+import builtins
+import contextlib
 import io
 import json
 import socket
 import struct
+import warnings
 
 import numpy as np
 
@@ -193,11 +196,17 @@ def decode(tree, blobs, other, depth=0, arrays=None):
     return other(tag, tree)
 
 
+def builtin_class(name, base):
+    """The builtin class called ``name`` if it is a subclass of ``base`` (Exception, Warning), else None.
+    Both ends rebuild exceptions and warning filters by name with this, never by importing what a message names."""
+    kind = getattr(builtins, str(name), None)
+    return kind if isinstance(kind, type) and issubclass(kind, base) else None
+
+
 def encode_state():
     """The settings NumPy and ``warnings`` give to code that runs now: NumPy's global random state, its
     floating-point error handling, and the warning filters. They travel with every call, so student code
     in the other process runs under the caller's settings and its use of the global generator shows."""
-    import warnings
     filters = []
     for action, message, category, module, lineno in warnings.filters:
         if category.__module__ == "builtins":
@@ -206,20 +215,14 @@ def encode_state():
     return {"rng": np.random.get_state(), "err": np.geterr(), "warnings": filters}
 
 
+@contextlib.contextmanager
 def apply_state(state):
-    """A context manager running code under ``encode_state()``'s settings (NumPy's random state is set, not restored)."""
-    import builtins
-    import contextlib
-    import warnings
-
-    @contextlib.contextmanager
-    def applied():
-        np.random.set_state(state["rng"])
-        with np.errstate(**state["err"]), warnings.catch_warnings():
-            warnings.resetwarnings()
-            for action, message, category, module, lineno in reversed(state["warnings"]):
-                category = getattr(builtins, category, None)
-                if isinstance(category, type) and issubclass(category, Warning):
-                    warnings.filterwarnings(action, message, category, module, lineno)
-            yield
-    return applied()
+    """Run code under ``encode_state()``'s settings (NumPy's random state is set, not restored)."""
+    np.random.set_state(state["rng"])
+    with np.errstate(**state["err"]), warnings.catch_warnings():
+        warnings.resetwarnings()
+        for action, message, category, module, lineno in reversed(state["warnings"]):
+            category = builtin_class(category, Warning)
+            if category is not None:
+                warnings.filterwarnings(action, message, category, module, lineno)
+        yield
