@@ -67,9 +67,24 @@ def notebook(cells):
     return nb
 
 
+def nbgrader_meta(cell):
+    """A cell's nbgrader metadata ({} for a cell nbgrader does not track)."""
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
 def grade_id(cell):
     """The nbgrader grade id of a cell, or None for a cell nbgrader does not track."""
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    return nbgrader_meta(cell).get("grade_id")
+
+
+def is_solution_cell(cell):
+    return bool(nbgrader_meta(cell).get("solution"))
+
+
+def is_test_cell(cell):
+    """A graded code cell that is not a student's answer: visible checks and hidden tests."""
+    meta = nbgrader_meta(cell)
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution") and bool(grade_id(cell))
 
 
 def find_cell(nb, gid):
@@ -84,7 +99,7 @@ def graded_cells(nb):
     """{grade_id: points} of the test cells that carry points."""
     out = {}
     for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
+        meta = nbgrader_meta(cell)
         if meta.get("grade"):
             out[meta["grade_id"]] = meta.get("points", 0)
     return out
@@ -92,8 +107,7 @@ def graded_cells(nb):
 
 def solution_cells(nb):
     """The grade ids of the cells a student fills in, in notebook order."""
-    return [grade_id(c) for c in nb.cells
-            if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
+    return [grade_id(c) for c in nb.cells if is_solution_cell(c)]
 
 
 def _strip_markers(source):
@@ -105,7 +119,7 @@ def _strip_markers(source):
 def reference_answers(source_nb):
     """{grade_id: code} of the source notebook's solution cells, markers removed: the reference answer as a student would type it."""
     return {grade_id(c): _strip_markers(c.source) for c in source_nb.cells
-            if c.get("metadata", {}).get("nbgrader", {}).get("solution") and c.cell_type == "code"}
+            if is_solution_cell(c) and c.cell_type == "code"}
 
 
 def fill_answers(release_nb, answers):

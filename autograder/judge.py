@@ -26,6 +26,7 @@ from pathlib import Path
 
 import nbformat
 
+from .cells import grade_id, is_solution_cell, is_test_cell
 from .remote import Connection, Link, RemoteName
 
 PRELUDE = ("import numpy as np\n"
@@ -36,25 +37,16 @@ STUDENT_PART = "The error happened in your code:"  # in a test's traceback, the 
 _GRADER_DIR = str(Path(__file__).resolve().parent)
 
 
-def _meta(cell):
-    return cell.get("metadata", {}).get("nbgrader", {})
-
-
-def is_test_cell(cell):
-    m = _meta(cell)
-    return cell.get("cell_type") == "code" and bool(m.get("grade")) and not m.get("solution") and bool(m.get("grade_id"))
-
-
 def test_sources(source_nb):
     """{grade_id: source} of the test cells of a source notebook."""
-    return {_meta(c)["grade_id"]: c.source for c in source_nb.cells if is_test_cell(c)}
+    return {grade_id(c): c.source for c in source_nb.cells if is_test_cell(c)}
 
 
 def graded_names(source_nb):
     """The functions and classes the notebook's solution cells define: the student's to write."""
     names = set()
     for cell in source_nb.cells:
-        if cell.cell_type == "code" and _meta(cell).get("solution"):
+        if cell.cell_type == "code" and is_solution_cell(cell):
             tree = ast.parse(cell.source)
             names |= {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
     return names

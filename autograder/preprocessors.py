@@ -5,7 +5,8 @@ import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer
 
-from .judge import STUDENT_PART, Judge, is_test_cell
+from .cells import grade_id, is_test_cell, nbgrader_meta
+from .judge import STUDENT_PART, Judge
 from .sandbox import Limits, SandboxError, run_notebook
 
 
@@ -26,7 +27,7 @@ class SandboxedExecute(NbGraderPreprocessor):
                         memory_bytes=self.memory_mb << 20)
         info = resources.get("nbgrader", {})
         source = nbformat.read(str(SOURCE_DIR / info["assignment"] / f"{info['notebook']}.ipynb"), as_version=4)
-        judge = Judge(source, {i: c.metadata.nbgrader["grade_id"] for i, c in enumerate(nb.cells) if is_test_cell(c)},
+        judge = Judge(source, {i: grade_id(c) for i, c in enumerate(nb.cells) if is_test_cell(c)},
                       budget=self.cell_timeout)
         to_run = copy.deepcopy(nb)
         for cell in to_run.cells:
@@ -48,7 +49,7 @@ class StderrIsNotFailure(NbGraderPreprocessor):
     """nbgrader fails a test cell that wrote to stderr; a warning is not a failed test, so show it as ordinary output."""
 
     def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type == "code" and cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
+        if cell.cell_type == "code" and nbgrader_meta(cell).get("grade"):
             for out in cell.get("outputs", []):
                 if out.get("output_type") == "stream" and out.get("name") == "stderr":
                     out["name"] = "stdout"
@@ -64,7 +65,7 @@ class HideTests(NbGraderPreprocessor):
     """
 
     def preprocess_cell(self, cell, resources, index):
-        meta = cell.get("metadata", {}).get("nbgrader", {})
+        meta = nbgrader_meta(cell)
         if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
             return cell, resources
         lines, hidden = [], False

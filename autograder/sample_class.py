@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 
-from .cells import fill_answers, reference_answers
+from .cells import fill_answers, is_solution_cell, reference_answers
 from .workspace import RELEASE_DIR, SOURCE_DIR
 
 ASSIGNMENT = "02_softmax"
@@ -130,7 +130,7 @@ def _with_extra_cells(nb):
     out = []
     for cell in nb.cells:
         out.append(cell)
-        if cell.cell_type == "code" and cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
+        if cell.cell_type == "code" and is_solution_cell(cell):
             cell.source += "\n\nprint('my function is defined')"
             extra = nbformat.v4.new_code_cell("# scratch work\nprint(softmax(np.array([[1.0, 2.0]])))")
             extra["id"] = f"scratch-{len(out)}"

@@ -16,6 +16,7 @@ import pytest
 
 import catalogue
 from autograder import collect, grade
+from autograder.cells import find_cell
 from autograder.ledger import Ledger
 
 from conftest import solved_nb, write_nb
@@ -50,7 +51,7 @@ def _graded_workspace(module, tmp_path_factory):
 
 def _cell_error(ws, assignment, student, test_id):
     nb = nbformat.read(str(ws / "autograded" / student / assignment / f"{assignment}.ipynb"), as_version=4)
-    cell = next(c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == test_id)
+    cell = find_cell(nb, test_id)
     errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
     return errors[0] if errors else None
 

@@ -2,7 +2,6 @@
 import json
 
 import nbformat
-import pytest
 
 from autograder import restore
 from autograder.cells import grade_id

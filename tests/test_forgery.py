@@ -9,6 +9,8 @@ run in the grader's process (judge.py), so none of it reaches the verdict.
 import nbformat
 import pytest
 
+from autograder.cells import find_cell
+
 from conftest import grade_class, solved_nb
 
 A = "02_softmax"
@@ -101,7 +103,7 @@ def graded(tmp_path_factory):
 
 def _test_cell(ws, student):
     nb = nbformat.read(str(ws / "autograded" / student / A / f"{A}.ipynb"), as_version=4)
-    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_softmax")
+    return find_cell(nb, "test_softmax")
 
 
 def test_honest_and_plain_wrong_submissions_are_the_baseline(graded):

@@ -7,7 +7,7 @@ import pytest
 
 from autograder import collect, demo, export, grade, sample_class
 from autograder.__main__ import main
-from autograder.cells import graded_cells
+from autograder.cells import find_cell, graded_cells
 
 from conftest import ASSIGNMENTS, release_nb, solved_nb, source_nb, write_nb
 
@@ -52,7 +52,7 @@ def test_a_crashing_and_a_hanging_submission_cost_only_their_cells(tmp_path, wor
     assert rows["crash"]["status"] == "graded" and rows["crash"]["score"] == 7
     assert rows["hang"]["status"] == "graded" and rows["hang"]["score"] == 7
     nb = nbformat.read(str(workspace / "autograded" / "crash" / a / f"{a}.ipynb"), as_version=4)
-    died = next(c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "softmax")
+    died = find_cell(nb, "softmax")
     assert any(o.get("ename") == "DeadKernelError" for o in died.outputs)
 
 

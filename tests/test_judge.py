@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 from autograder import wire
-from autograder.judge import PRELUDE, Judge, graded_names, is_test_cell
+from autograder.cells import grade_id, is_solution_cell, is_test_cell
+from autograder.judge import PRELUDE, Judge, graded_names
 from autograder.sandbox import Limits, run_notebook
 
 from conftest import ASSIGNMENTS, source_nb
@@ -52,10 +53,10 @@ def test_test_cells_use_only_what_the_judge_provides(assignment):
         used, defined = _globals_used(cell.source)
         if is_test_cell(cell):
             missing = used - provided - from_tests
-            assert not missing, (f"{cell.metadata.nbgrader['grade_id']} uses {sorted(missing)}, which the judge cannot "
+            assert not missing, (f"{grade_id(cell)} uses {sorted(missing)}, which the judge cannot "
                                  "provide: define it in the test cell, import it there, or add it to judge.PRELUDE")
             from_tests |= defined
-        elif not cell.metadata.get("nbgrader", {}).get("solution"):
+        elif not is_solution_cell(cell):
             # test cells do not run in the kernel, so a lecture cell must not depend on what they define
             leaked = (used & from_tests) - from_lecture - defined - provided
             assert not leaked, f"a lecture cell uses {sorted(leaked)}, which only a test cell defines"
@@ -201,7 +202,7 @@ def _notebook(student, tests):
 
 def _judge(tests, cell_timeout=20):
     nb = _notebook(STUDENT, tests)
-    judge = Judge(nb, {i: c.metadata.nbgrader["grade_id"] for i, c in enumerate(nb.cells) if is_test_cell(c)},
+    judge = Judge(nb, {i: grade_id(c) for i, c in enumerate(nb.cells) if is_test_cell(c)},
                   budget=cell_timeout)
     for i in judge.judged:
         nb.cells[i].metadata["judged"] = True
