@@ -62,10 +62,23 @@ class _Encoder(wire.Encoder):
         return _by_reference(value)
 
 
+_MISSING = object()
+
+
 class _Session:
     def __init__(self, sock, namespace):
         self.sock = sock
         self.namespace = namespace
+        self.replaced = {}  # name -> the student's own value, while the judge's reference stands in for it
+
+    def restore(self):
+        """Give the student's own functions back their names (after a test that isolated them)."""
+        for name, value in self.replaced.items():
+            if value is _MISSING:
+                self.namespace.pop(name, None)
+            else:
+                self.namespace[name] = value
+        self.replaced.clear()
 
     # ------------------------------------------------------------------ sending and receiving
     def reply(self, header, value=None, attribute=False, extra=None):
@@ -125,6 +138,7 @@ class _Session:
             while True:  # the judge's function may call back into student code before it answers
                 msg, blobs = wire.recv(session.sock)
                 if msg["op"] == "cbreturn":
+                    wire.apply_dict_changes(wire.dict_arguments(args, kwargs), session.decode(msg, blobs, "dicts"))
                     return session.decode(msg, blobs, "value")
                 if msg["op"] == "cbraise":
                     raise _rebuild(msg)
@@ -141,7 +155,7 @@ class _Session:
                 args = wire.decode(msg.get("args"), blobs, self._resolve, arrays=arrays)
                 kwargs = wire.decode(msg.get("kwargs"), blobs, self._resolve, arrays=arrays)
                 before = {i: a.copy() for i, a in arrays.items()}
-                dicts = _dict_arguments(args, kwargs)
+                dicts = wire.dict_arguments(args, kwargs)
                 dicts_before = {key: dict(d) for key, d in dicts.items()}
                 state = wire.decode(msg.get("state"), blobs, self._resolve)
                 with wire.apply_state(state):
@@ -153,7 +167,15 @@ class _Session:
                 changed = {str(i): a for i, a in arrays.items()
                            if a.shape != before[i].shape or a.dtype != before[i].dtype or a.tobytes() != before[i].tobytes()}
                 return self.reply({"op": "return"}, result, extra={"changed": changed, "state": _state_after(),
-                                                                   "dicts": _dict_changes(dicts, dicts_before)})
+                                                                   "dicts": wire.dict_changes(dicts, dicts_before)})
+            if op == "bind":
+                # while this test runs, these names call the judge's reference instead of the student's code,
+                # so that a mistake in one graded function costs only that function's test
+                names = self.decode(msg, blobs, "names")
+                for name, function in names.items():
+                    self.replaced.setdefault(name, self.namespace.get(name, _MISSING))
+                    self.namespace[name] = function
+                return self.reply({"op": "return"})
             if op == "getattr":
                 return self.reply({"op": "return"}, getattr(target, msg["name"]), attribute=True)
             if op == "setattr":
@@ -180,26 +202,6 @@ class _Session:
             return self.error(exc)
 
 
-def _dict_arguments(args, kwargs):
-    """The dicts passed as arguments (``bn_param``), by position ("0", "1", ...) or keyword ("k:name")."""
-    found = {str(i): a for i, a in enumerate(args) if type(a) is dict}
-    if isinstance(kwargs, dict):
-        found.update({f"k:{k}": v for k, v in kwargs.items() if type(v) is dict})
-    return found
-
-
-def _dict_changes(dicts, before):
-    """What the call stored into or removed from each dict argument: {key: {"set": [[k, v], ...], "del": [k, ...]}}."""
-    changes = {}
-    for key, d in dicts.items():
-        old = before[key]
-        stored = [[k, v] for k, v in d.items() if k not in old or old[k] is not v]
-        removed = [k for k in old if k not in d]
-        if stored or removed:
-            changes[key] = {"set": stored, "del": removed}
-    return changes
-
-
 def _plain(text):
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
@@ -223,11 +225,14 @@ def serve(path, cell, namespace):
     with sock:
         session = _Session(sock, namespace)
         wire.send(sock, {"op": "hello", "cell": cell})
-        while True:
-            try:
-                msg, blobs = wire.recv(sock)
-            except wire.Disconnected:
-                return
-            if msg["op"] == "done":
-                return
-            session.handle(msg, blobs)
+        try:
+            while True:
+                try:
+                    msg, blobs = wire.recv(sock)
+                except wire.Disconnected:
+                    return
+                if msg["op"] == "done":
+                    return
+                session.handle(msg, blobs)
+        finally:
+            session.restore()

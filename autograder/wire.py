@@ -226,3 +226,47 @@ def apply_state(state):
             if category is not None:
                 warnings.filterwarnings(action, message, category, module, lineno)
         yield
+
+
+# ---------------------------------------------------------------------- dict arguments
+# A function may store into a dict it is given (``bn_param["running_mean"] = ...``). Whichever side runs
+# it sends back what changed, keyed by the argument's position ("0", "1", ...) or keyword ("k:name"),
+# and the caller stores the same into its own dict.
+
+def dict_arguments(args, kwargs):
+    """The plain dicts among a call's arguments, by position or "k:keyword"."""
+    found = {str(i): a for i, a in enumerate(args) if type(a) is dict}
+    if isinstance(kwargs, dict):
+        found.update({f"k:{k}": v for k, v in kwargs.items() if type(v) is dict})
+    return found
+
+
+def dict_changes(dicts, before):
+    """What a call stored into or removed from each dict: {key: {"set": [[k, v], ...], "del": [k, ...]}}."""
+    changes = {}
+    for key, d in dicts.items():
+        old = before[key]
+        stored = [[k, v] for k, v in d.items() if k not in old or old[k] is not v]
+        removed = [k for k in old if k not in d]
+        if stored or removed:
+            changes[key] = {"set": stored, "del": removed}
+    return changes
+
+
+def apply_dict_changes(dicts, changes):
+    """Store ``changes`` (as ``dict_changes`` makes them, after decoding) into the caller's own dicts."""
+    for key, change in (changes.items() if isinstance(changes, dict) else ()):
+        mine = dicts.get(str(key))
+        if type(mine) is not dict or not isinstance(change, dict):
+            continue
+        for item in change.get("set") or []:
+            if isinstance(item, list) and len(item) == 2:
+                try:
+                    mine[item[0]] = item[1]
+                except TypeError:  # an unhashable key: not a change a plain dict could have had
+                    continue
+        for k in change.get("del") or []:
+            try:
+                mine.pop(k, None)
+            except TypeError:
+                continue
