@@ -136,7 +136,9 @@ class Judge:
         filename = f"<test cell {grade_id}>"
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         tested = grade_id[len("test_"):] if grade_id.startswith("test_") else None
-        isolated = {name: fn for name, fn in self.reference.items() if name not in (tested, own_forward(tested))}
+        isolated = {}
+        if tested in self.graded:  # the test of a graded function: the others are the reference
+            isolated = {name: fn for name, fn in self.reference.items() if name not in (tested, own_forward(tested))}
         stdout, error = io.StringIO(), None
         try:
             code = compile(source, filename, "exec")
