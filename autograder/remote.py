@@ -102,10 +102,10 @@ class Connection:
             self._unreadable(exc)
 
     def send(self, header, blobs=()):
-        self._guarded(lambda: wire.send(self.sock, header, blobs))
+        self._guarded(lambda: wire.send(self.sock, header, blobs))  # sendall's timeout bounds the whole message
 
     def recv(self):
-        return self._guarded(lambda: wire.recv(self.sock))
+        return self._guarded(lambda: wire.recv(self.sock, self.deadline))
 
     # ------------------------------------------------------------------ values
     def encoder(self, link):
