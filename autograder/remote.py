@@ -35,21 +35,68 @@ class StudentError(Exception):
     """An exception of a type that exists only in the student's kernel (the stand-in keeps its name)."""
 
 
+# What the student's side sends is bounded here, in the grader's process, whatever the agent does.
+MAX_TEXT = 64 << 10        # characters of an error message, and of a traceback all lines together
+MAX_TRACEBACK_LINES = 200
+MAX_NAME = 100             # characters of a class name the student's side gives
+MAX_CLASSES = 256          # classes made and kept for those names (then a generic one)
+MIN_CALLBACK_ELEMENTS = 4096  # a callback always accepts arrays this large, whatever the test passed
+
+
+def cap_text(text, limit=MAX_TEXT):
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + f"... [cut at {limit} characters]"
+
+
+def cap_lines(lines, limit=MAX_TEXT, count=MAX_TRACEBACK_LINES):
+    """The last lines (strings only) that fit in ``limit`` characters and ``count`` lines."""
+    out, total = [], 0
+    for line in reversed([line for line in lines if isinstance(line, str)][-count:]):
+        line = cap_text(line, 2000)
+        if total + len(line) > limit:
+            break
+        out.append(line)
+        total += len(line)
+    return out[::-1]
+
+
+def _class_named(cache, name, base, fallback):
+    """A subclass of ``base`` named ``name`` (kept in ``cache``), or ``fallback`` for an odd or one-too-many name."""
+    name = str(name)
+    if not name.isidentifier() or len(name) > MAX_NAME:
+        return fallback
+    if name not in cache:
+        if len(cache) >= MAX_CLASSES:
+            return fallback
+        cache[name] = type(name, (base,), {})
+    return cache[name]
+
+
 _student_classes = {}
 
 
 def _student_exception(name, builtin, message, traceback_lines):
     kind = wire.builtin_class(name, Exception) if builtin else None
     if kind is None:
-        if name not in _student_classes:
-            _student_classes[name] = type(name if name.isidentifier() else "StudentError", (StudentError,), {})
-        kind = _student_classes[name]
+        kind = _class_named(_student_classes, name, StudentError, StudentError)
+    message = cap_text(message)
     try:
         exc = kind(message)
     except TypeError:  # a builtin whose constructor wants more (UnicodeDecodeError, ...)
-        exc = type(name, (StudentError,), {})(message)
-    exc.student_traceback = [str(line) for line in traceback_lines if isinstance(line, str)]
+        exc = _class_named(_student_classes, name, StudentError, StudentError)(message)
+    exc.student_traceback = cap_lines(traceback_lines if isinstance(traceback_lines, list) else [])
     return exc
+
+
+def _arrays_in(value, depth=0):
+    if isinstance(value, np.ndarray):
+        yield value
+    elif isinstance(value, (list, tuple)) and depth < wire.MAX_DEPTH:
+        for item in value:
+            yield from _arrays_in(item, depth + 1)
+    elif isinstance(value, dict) and depth < wire.MAX_DEPTH:
+        for item in value.values():
+            yield from _arrays_in(item, depth + 1)
 
 
 class Link:
@@ -73,6 +120,7 @@ class Connection:
         self.budget = budget
         self.failure = None
         self.callbacks = {}
+        self.largest_sent = 0  # elements of the largest array the test has sent to student code
         self._numbers = itertools.count(1)
 
     # ------------------------------------------------------------------ failures that stick
@@ -138,6 +186,7 @@ class Connection:
             fields["state"] = wire.encode_state()
         for key, value in fields.items():
             header[key] = enc.encode(value)
+        self._note_sent(enc)
         self.send(header, enc.blobs)
         while True:
             msg, blobs = self.recv()
@@ -163,6 +212,18 @@ class Connection:
                     np.copyto(mine, new)
             return self.decode(link, msg.get("value"), blobs)
 
+    def _note_sent(self, enc):
+        for arr in enc.arrays.values():
+            self.largest_sent = max(self.largest_sent, int(np.size(arr)))
+
+    def _check_callback_arguments(self, args, kwargs):
+        """The test's functions run here, on what student code passes them: arrays no larger than the test's own."""
+        limit = max(self.largest_sent, MIN_CALLBACK_ELEMENTS)
+        sizes = [int(a.size) for a in _arrays_in([args, kwargs])]
+        if any(n > limit for n in sizes) or sum(sizes) > 4 * limit:
+            self._fail(RuntimeError(f"your code called a function of the test with arrays of {max(sizes)} elements "
+                                    f"({sum(sizes)} in all), larger than the test ever passed it ({limit})"))
+
     def _answer_callback(self, link, msg, blobs):
         fn = self.callbacks.get(msg.get("id"))
         args = self.decode(link, msg.get("args"), blobs)
@@ -170,14 +231,16 @@ class Connection:
         try:
             if fn is None or not isinstance(args, list) or not isinstance(kwargs, dict):
                 raise RuntimeError("a call to a function of the test that is no longer available")
+            self._check_callback_arguments(args, kwargs)
             value = fn(*args, **{str(k): v for k, v in kwargs.items()})
             enc = self.encoder(link)
             header = {"op": "cbreturn", "value": enc.encode(value)}
+            self._note_sent(enc)
         except Exception as exc:
             if self.failure is not None:
                 raise
             enc = wire.Encoder(lambda v: None)
-            header = {"op": "cbraise", "type": type(exc).__name__, "message": str(exc)}
+            header = {"op": "cbraise", "type": type(exc).__name__, "message": cap_text(exc)}
         self.send(header, enc.blobs)
 
     def finish(self):
@@ -298,11 +361,8 @@ _object_classes = {}
 
 
 def _stand_in(link, ref):
-    if ref.get("kind") == "dict":
+    ref = {"$": "ref", "id": ref["id"], "kind": str(ref.get("kind"))[:20], "type": str(ref.get("type", ""))[:MAX_NAME]}
+    if ref["kind"] == "dict":
         return RemoteDict(link, ref)
     # named like the student's class, so "it returned a TwoLayerNet" reads as it would without the grader
-    name = str(ref.get("type", ""))
-    name = name if name.isidentifier() else "RemoteObject"
-    if name not in _object_classes:
-        _object_classes[name] = type(name, (RemoteObject,), {})
-    return _object_classes[name](link, ref)
+    return _class_named(_object_classes, ref["type"], RemoteObject, RemoteObject)(link, ref)

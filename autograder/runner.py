@@ -21,7 +21,7 @@ import sys
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.exceptions import CellExecutionComplete, CellTimeoutError, DeadKernelError
 
 MAX_RESTARTS = 3
 MAX_TEXT = 20_000  # characters of text output kept per output
@@ -41,6 +41,19 @@ def _limit(cell):
 JUDGE_GRACE = 5  # seconds a judged cell may run beyond the cell timeout (the judge ends the test at the timeout)
 
 
+class _Client(NotebookClient):
+    """nbclient, except that a message from the kernel that is no valid output costs an error output, not the run."""
+
+    def process_message(self, msg, cell, cell_index):
+        try:
+            return super().process_message(msg, cell, cell_index)
+        except CellExecutionComplete:
+            raise  # how nbclient learns the cell is done
+        except Exception as exc:
+            cell.outputs.append(error("InvalidOutput", f"the kernel sent an output that is not a valid notebook "
+                                      f"output ({type(exc).__name__}); it was dropped"))
+
+
 def execute(nb, cell_timeout, path="."):
     code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     judged = {i for i in code if nb.cells[i].get("metadata", {}).get("judged")}
@@ -50,7 +63,7 @@ def execute(nb, cell_timeout, path="."):
 
     done, pending, restarts = [], list(code), 0
     while pending:
-        client = NotebookClient(nb, timeout=cell_timeout, timeout_func=timeout_for, allow_errors=True, kernel_name="python3",
+        client = _Client(nb, timeout=cell_timeout, timeout_func=timeout_for, allow_errors=True, kernel_name="python3",
                                 interrupt_on_timeout=False, startup_timeout=60, shutdown_kernel="immediate",
                                 extra_arguments=["--HistoryManager.hist_file=:memory:"],
                                 resources={"metadata": {"path": path}})

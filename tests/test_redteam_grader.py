@@ -252,20 +252,34 @@ print("FOUND", found)
 
 # ----------------------------------------------------------------------------- 7. a killed runner
 
-def test_verdicts_stand_when_the_kernel_kills_the_runner(tmp_path, monkeypatch):
+def _preprocess(tmp_path, monkeypatch, cells):
     from autograder import workspace
     from autograder.preprocessors import SandboxedExecute
-    source = _notebook([("student", "def f(x):\n    return x"), ("t1", "check(f(1) == 1, 'f')"),
-                        ("plain", "import os, signal\nos.kill(os.getppid(), signal.SIGTERM)"),
-                        ("t2", "check(f(2) == 2, 'f')")])
+    source = _notebook(cells)
     (tmp_path / "a").mkdir()
     nbformat.write(source, str(tmp_path / "a" / "a.ipynb"))
     monkeypatch.setattr(workspace, "SOURCE_DIR", tmp_path)
-    nb = nbformat.from_dict(source)
     pre = SandboxedExecute(cell_timeout=20, wall_timeout=120)
-    graded, _ = pre.preprocess(nb, {"nbgrader": {"assignment": "a", "notebook": "a"}})
+    graded, _ = pre.preprocess(nbformat.from_dict(source), {"nbgrader": {"assignment": "a", "notebook": "a"}})
+    return graded
+
+
+def test_verdicts_stand_when_the_kernel_kills_the_runner(tmp_path, monkeypatch):
+    graded = _preprocess(tmp_path, monkeypatch, [
+        ("student", "def f(x):\n    return x"), ("t1", "check(f(1) == 1, 'f')"),
+        ("plain", "import os, signal\nos.kill(os.getppid(), signal.SIGTERM)"), ("t2", "check(f(2) == 2, 'f')")])
     assert not _errors(graded.cells[1].outputs), graded.cells[1].outputs
     assert [e[0] for e in _errors(graded.cells[3].outputs)] == ["NotRun"], graded.cells[3].outputs
+
+
+def test_outputs_that_are_not_valid_notebook_outputs_are_dropped(tmp_path, monkeypatch):
+    forge = ('ip = get_ipython()\n'
+             'ip.kernel.session.send(ip.kernel.iopub_socket, "display_data", {"data": {"text/plain": 5}, "metadata": []},\n'
+             '                       parent=ip.parent_header)')
+    graded = _preprocess(tmp_path, monkeypatch, [
+        ("student", "def f(x):\n    return x"), ("plain", forge), ("t1", "check(f(1) == 1, 'f')")])
+    nbformat.validate(graded)
+    assert not _errors(graded.cells[2].outputs), graded.cells[2].outputs
 
 
 # ----------------------------------------------------------------------------- 9. the sandbox as a whole
