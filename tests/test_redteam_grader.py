@@ -366,7 +366,9 @@ def test_a_callback_refuses_arguments_larger_than_the_test_ever_sent():
     assert "larger" in _errors(judge.outputs[1])[0][1]
 
 
-def test_classes_made_for_student_type_names_are_capped():
+def test_classes_made_for_student_type_names_are_capped(monkeypatch):
+    monkeypatch.setattr(remote, "_object_classes", {})  # (a grading process is fresh per submission; this one is not)
+    monkeypatch.setattr(remote, "_student_classes", {})
     link = remote.Link()
     for i in range(5000):
         remote._stand_in(link, {"$": "ref", "id": i, "kind": "object", "type": f"T{i}" + "x" * 1000})
