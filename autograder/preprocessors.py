@@ -36,7 +36,7 @@ class SandboxedExecute(NbGraderPreprocessor):
             to_run.cells[i].metadata["judged"] = True
         try:
             executed = run_notebook(to_run, limits, judge=judge.serve)
-            if len(executed.cells) != len(nb.cells):
+            if not isinstance(executed.get("cells"), list) or len(executed.cells) != len(nb.cells):
                 raise SandboxError("the executed notebook came back with a different number of cells")
         except SandboxError as exc:
             if not judge.outputs:
@@ -54,7 +54,7 @@ class SandboxedExecute(NbGraderPreprocessor):
                 cell.outputs = judged[i] if i in judged else [stopped]
                 cell.execution_count = None
                 continue
-            done = executed.cells[i]
+            done = executed.cells[i] if isinstance(executed.cells[i], dict) else {}
             cell.outputs = judged[i] if i in judged else done.get("outputs", []) if clean else readable_outputs(done)
             count = done.get("execution_count")
             cell.execution_count = count if type(count) is int else None
@@ -91,10 +91,9 @@ def readable_outputs(cell):
     """A cell's outputs from the sandbox, each kept only if it is a valid nbformat output; else an error in its place."""
     out = []
     for output in cell.get("outputs", []) if isinstance(cell.get("outputs"), list) else []:
-        output = nbformat.from_dict(_clean(output))
-        probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[output])])
+        output = nbformat.from_dict(_clean(output)) if isinstance(output, dict) else {}
         try:
-            nbformat.validate(probe)
+            nbformat.validate(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[output])]))
         except Exception:
             output = nbformat.v4.new_output("error", ename="InvalidOutput", evalue="an output of this cell was not a "
                                             "valid notebook output and was dropped", traceback=["InvalidOutput"])
