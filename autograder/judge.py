@@ -36,7 +36,7 @@ from pathlib import Path
 import nbformat
 
 from .cells import grade_id, is_given_source, is_solution_cell, is_test_cell
-from .remote import Connection, Link, RemoteName
+from .remote import Connection, Link, RemoteName, cap_lines, cap_text, reference
 
 PRELUDE = ("import numpy as np\n"
            "from course.checks import (check, check_close, check_finite, check_gradient, check_scalar, check_shape,\n"
@@ -138,7 +138,8 @@ class Judge:
         tested = grade_id[len("test_"):] if grade_id.startswith("test_") else None
         isolated = {}
         if tested in self.graded:  # the test of a graded function: the others are the reference
-            isolated = {name: fn for name, fn in self.reference.items() if name not in (tested, own_forward(tested))}
+            isolated = {name: reference(fn) for name, fn in self.reference.items()
+                        if name not in (tested, own_forward(tested))}
         stdout, error = io.StringIO(), None
         try:
             code = compile(source, filename, "exec")
@@ -179,10 +180,11 @@ def _error_output(exc, filename):
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith(_GRADER_DIR)]
     while frames and frames[0].filename != filename:
         frames.pop(0)
+    evalue = cap_text(exc)  # a message may quote what student code returned: bounded, whoever made it
     lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames),
-             *traceback.format_exception_only(type(exc), exc)]
+             f"{type(exc).__name__}: {evalue}" if evalue else type(exc).__name__]
     theirs = getattr(exc, "student_traceback", None)
     if theirs:
-        lines = lines[:-1] + [STUDENT_PART, *theirs, lines[-1]]
-    return _output("error", ename=type(exc).__name__, evalue=str(exc), traceback=[line.rstrip("\n") for line in lines])
+        lines = lines[:-1] + [STUDENT_PART, *cap_lines(theirs), lines[-1]]
+    return _output("error", ename=type(exc).__name__, evalue=evalue, traceback=[line.rstrip("\n") for line in lines])
 
