@@ -141,6 +141,8 @@ class _Session:
                 args = wire.decode(msg.get("args"), blobs, self._resolve, arrays=arrays)
                 kwargs = wire.decode(msg.get("kwargs"), blobs, self._resolve, arrays=arrays)
                 before = {i: a.copy() for i, a in arrays.items()}
+                dicts = _dict_arguments(args, kwargs)
+                dicts_before = {key: dict(d) for key, d in dicts.items()}
                 state = wire.decode(msg.get("state"), blobs, self._resolve)
                 with wire.apply_state(state):
                     try:
@@ -150,7 +152,8 @@ class _Session:
                 # arrays the call changed in place go back, so the judge sees the change on its own arrays
                 changed = {str(i): a for i, a in arrays.items()
                            if a.shape != before[i].shape or a.dtype != before[i].dtype or a.tobytes() != before[i].tobytes()}
-                return self.reply({"op": "return"}, result, extra={"changed": changed, "state": _state_after()})
+                return self.reply({"op": "return"}, result, extra={"changed": changed, "state": _state_after(),
+                                                                   "dicts": _dict_changes(dicts, dicts_before)})
             if op == "getattr":
                 return self.reply({"op": "return"}, getattr(target, msg["name"]), attribute=True)
             if op == "setattr":
@@ -175,6 +178,26 @@ class _Session:
             raise
         except BaseException as exc:
             return self.error(exc)
+
+
+def _dict_arguments(args, kwargs):
+    """The dicts passed as arguments (``bn_param``), by position ("0", "1", ...) or keyword ("k:name")."""
+    found = {str(i): a for i, a in enumerate(args) if type(a) is dict}
+    if isinstance(kwargs, dict):
+        found.update({f"k:{k}": v for k, v in kwargs.items() if type(v) is dict})
+    return found
+
+
+def _dict_changes(dicts, before):
+    """What the call stored into or removed from each dict argument: {key: {"set": [[k, v], ...], "del": [k, ...]}}."""
+    changes = {}
+    for key, d in dicts.items():
+        old = before[key]
+        stored = [[k, v] for k, v in d.items() if k not in old or old[k] is not v]
+        removed = [k for k in old if k not in d]
+        if stored or removed:
+            changes[key] = {"set": stored, "del": removed}
+    return changes
 
 
 def _plain(text):

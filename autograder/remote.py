@@ -9,7 +9,8 @@ back as a stand-in too, so ``net.params["W1"] = value`` changes the student's
 dict and ``net.loss(X, y)`` runs the student's method.
 
 So that student code behaves as if it ran in the test's own process:
-- arrays a call changes in place are changed the same way here;
+- arrays a call changes in place are changed the same way here, and what it
+  stores into or deletes from a dict argument (``bn_param``) is stored here too;
 - the test's NumPy random state, floating-point error handling and warning
   filters are applied around the call, and the random state comes back;
 - functions of the test passed to student code (``numerical_gradient(f, x)``)
@@ -161,7 +162,24 @@ class Connection:
                 if isinstance(mine, np.ndarray) and isinstance(new, np.ndarray) and mine.flags.writeable \
                         and mine.shape == new.shape and mine.dtype == new.dtype:
                     np.copyto(mine, new)
+            if op == "call":
+                self._store_dict_changes(link, msg, blobs, fields)
             return self.decode(link, msg.get("value"), blobs)
+
+    def _store_dict_changes(self, link, msg, blobs, fields):
+        """What student code stored into a dict argument (``bn_param["running_mean"] = ...``) is stored here too."""
+        changes = self.decode(link, msg.get("dicts"), blobs) or {}
+        args, kwargs = fields.get("args") or [], fields.get("kwargs") or {}
+        for key, change in (changes.items() if isinstance(changes, dict) else ()):
+            key = str(key)
+            mine = kwargs.get(key[2:]) if key.startswith("k:") else (args[int(key)] if key.isdigit() and int(key) < len(args) else None)
+            if type(mine) is not dict or not isinstance(change, dict):
+                continue
+            for item in change.get("set") or []:
+                if isinstance(item, list) and len(item) == 2:
+                    mine[item[0]] = item[1]
+            for k in change.get("del") or []:
+                mine.pop(k, None)
 
     def _answer_callback(self, link, msg, blobs):
         fn = self.callbacks.get(msg.get("id"))
