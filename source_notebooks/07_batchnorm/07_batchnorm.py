@@ -784,13 +784,18 @@ def _keys(L, bn):
     return sorted(keys + ([f"{p}{l}" for l in range(1, L) for p in ("gamma", "beta")] if bn else []))
 
 def _grad_check(net, X, y, what):
+    _set_rng = np.random.default_rng(11)       # fixed parameters, so the check does not depend on how yours were drawn
+    for k in sorted(net.params):
+        shape = np.shape(net.params[k])
+        net.params[k] = _set_rng.uniform(0.5, 1.5, size=shape) if k.startswith("gamma") else _set_rng.normal(scale=0.5, size=shape)
     loss, grads = call("net.loss(X, y)", net.loss, X, y, n_out=2)
     check(isinstance(grads, dict) and sorted(grads) == sorted(net.params),
           f"grads should have one entry for every key of params ({sorted(net.params)}); yours has {sorted(grads)}.")
     for k in sorted(net.params):
         if k[0] == "b" and f"gamma{k[1:]}" in net.params:   # a bias right before batch norm: its gradient is 0
             check(np.max(np.abs(np.asarray(grads[k], dtype=float))) < 1e-8,
-                  f"grads['{k}'] of {what} should be zero: batch norm subtracts the mean right after this bias.")
+                  f"grads['{k}'] of {what} should be zero: batch norm subtracts the mean right after this bias, so it has "
+                  "no effect on the loss. (Biases are not regularised.)")
             continue
         def loss_with(value, k=k):
             saved = net.params[k]
@@ -960,14 +965,14 @@ for _bn, _kp in [(True, 1.0), (True, 0.5), (False, 0.5)]:
                  weight_scale=0.5, seed=4)
     _p = {k: np.asarray(_net.params[k]).copy() for k in _net.params}
     _X = _rng.normal(loc=1.0, size=(7, 5))
-    _what = f"a net with normalization={'batchnorm' if _bn else None!r}, keep_prob={_kp}"
+    _what = f"net with normalization={'batchnorm' if _bn else None!r}, keep_prob={_kp}"
     _s0 = call("net.loss(X)", _net.loss, _X)
     _r0 = [(np.zeros(d), np.ones(d)) for d in _dims[1:-1]]
     check_close(_s0, _fc_oracle(_p, _X, None, 3, _bn, 0.0, running=_r0), f"the test-mode scores of a new {_what}",
                 show_expected=False,
                 hint="loss(X) without y is test mode: batch norm with the running averages (zeros and ones before any "
                      "training), and no dropout.")
-    check_close(call("net.loss(X)", _net.loss, _X), _s0, f"a second test-mode call of {_what}", show_expected=False,
+    check_close(call("net.loss(X)", _net.loss, _X), _s0, f"a second test-mode call of a {_what}", show_expected=False,
                 hint="Two test-mode calls on the same data should give the same scores: no dropout and no batch statistics "
                      "at test time.")
     _Xt = _rng.normal(loc=2.0, scale=1.5, size=(9, 5))
@@ -975,14 +980,14 @@ for _bn, _kp in [(True, 1.0), (True, 0.5), (False, 0.5)]:
     call("net.loss(X, y)", _net.loss, _Xt, _yt, n_out=2)
     _s1 = np.asarray(call("net.loss(X)", _net.loss, _X), dtype=float)
     _one = np.asarray(call("net.loss(X[:1])", _net.loss, _X[:1]), dtype=float)
-    check_close(_one[0], _s1[0], f"the test-mode scores of one example alone and inside a batch ({_what})", show_expected=False,
+    check_close(_one[0], _s1[0], f"the test-mode scores of one example alone and inside a batch (a {_what})", show_expected=False,
                 hint="In test mode an example's scores must not depend on the other examples of the batch: batch norm uses "
                      "its running averages, not the batch's statistics.")
     if _bn and _kp == 1.0:
         _, _, _stats = _fc_oracle(_p, _Xt, _yt, 3, True, 0.0)
         _r1 = [(0.1 * mu, 0.9 + 0.1 * var) for mu, var in _stats]
         check_close(_s1, _fc_oracle(_p, _X, None, 3, True, 0.0, running=_r1),
-                    f"the test-mode scores after one training step of {_what}", show_expected=False,
+                    f"the test-mode scores after one training step of a {_what}", show_expected=False,
                     hint="After a train-mode call the test-mode scores should use the running averages that call updated. "
                          "Give each hidden layer its own bn_param dict, kept for the life of the net, and pass it to "
                          "batchnorm_forward every time.")
