@@ -201,7 +201,8 @@ x = np.array([[1.0, 2.0],
 bn_param = {"mode": "train"}
 out, _ = call("batchnorm_forward in train mode", batchnorm_forward, x, np.ones(2), np.zeros(2), bn_param, n_out=2)
 check_close(out, [[-1.0, -1.0], [1.0, 1.0]], "batchnorm_forward of [[1, 2], [3, 6]] with gamma = 1, beta = 0", rtol=1e-4,
-            hint="Each column is normalised on its own: subtract the column's mean, divide by sqrt(its variance + eps).")
+            hint="Each column is normalised on its own: subtract the column's mean, divide by sqrt(its variance + eps), "
+                 "with the variance divided by N (np.var's default), not by N - 1.")
 check(isinstance(bn_param.get("running_mean"), np.ndarray) and isinstance(bn_param.get("running_var"), np.ndarray),
       "After a train-mode call, bn_param should hold the arrays 'running_mean' and 'running_var': store them back into the dict.")
 check_close(bn_param["running_mean"], [0.2, 0.4], "running_mean after one step from zeros (momentum 0.9)",
@@ -262,8 +263,8 @@ for _shape, _opt in _cases:
     if "momentum" in _opt:
         _bp["momentum"] = _kw["momentum"] = _opt["momentum"]
     if _opt.get("running"):
-        _bp["running_mean"] = _kw["rm"] = _rng.normal(size=_D)
-        _bp["running_var"] = _kw["rv"] = _rng.uniform(0.5, 2, size=_D)
+        _kw["rm"], _kw["rv"] = _rng.normal(size=_D), _rng.uniform(0.5, 2, size=_D)
+        _bp["running_mean"], _bp["running_var"] = _kw["rm"].copy(), _kw["rv"].copy()   # updating them in place is fine
     _copies = [a.copy() for a in (_x, _gamma, _beta)]
     _rm0 = _bp.get("running_mean", np.zeros(_D)).copy()
     _rv0 = _bp.get("running_var", np.ones(_D)).copy()
@@ -807,7 +808,12 @@ def _grad_check(net, X, y, what):
         check_gradient(loss_with, net.params[k], grads[k], f"grads['{k}'] of {what}", tol=1e-5)
 
 # Checks for FullyConnectedNet
+_state = np.random.get_state()
 net = _make([4, 3], input_dim=5, num_classes=2, weight_scale=0.1, seed=0)
+_after = np.random.get_state()
+check(np.array_equal(_state[1], _after[1]) and _state[2] == _after[2],
+      "Building a FullyConnectedNet changed NumPy's global random state: draw the weights from the net's own generator, "
+      "np.random.default_rng(seed), not from np.random.randn / np.random.seed.")
 check(isinstance(getattr(net, "params", None), dict), "FullyConnectedNet should keep its parameters in the dict self.params.")
 check(sorted(net.params) == _keys(3, False), f"Without batch norm params should have the keys {_keys(3, False)}; yours has {sorted(net.params)}.")
 for name, shape in [("W1", (5, 4)), ("b1", (4,)), ("W2", (4, 3)), ("b2", (3,)), ("W3", (3, 2)), ("b3", (2,))]:
@@ -826,6 +832,15 @@ X = _check_rng.normal(size=(6, 5))
 y = np.array([0, 1, 1, 0, 1, 0])
 scores = call("net.loss(X)", net.loss, X)
 check_shape(scores, (6, 2), "the scores for 6 examples and 2 classes")
+drop_net = _make([30], input_dim=5, num_classes=3, keep_prob=0.5, seed=0)
+check(np.allclose(call("net.loss(X)", drop_net.loss, X), call("net.loss(X)", drop_net.loss, X)),
+      "Two test-mode calls (loss(X) without y) of a net with keep_prob = 0.5 gave different scores: "
+      "there is no dropout in test mode.")
+call("net.loss(X, y)", net.loss, X, y, n_out=2)          # one training step: the running averages move
+check_close(call("net.loss(X[:2])", net.loss, X[:2]), np.asarray(call("net.loss(X)", net.loss, X))[:2],
+            "the test-mode scores of the first two examples, alone and inside the batch of 6",
+            hint="In test mode batch norm normalises with the running averages, so an example's scores do not depend on "
+                 "the rest of the batch: set every bn_param's mode to 'test' when y is None.")
 small = _make([20, 20], input_dim=5, num_classes=10, weight_scale=1e-3, seed=0)
 first_loss = call("net.loss(X, y)", small.loss, X, y, n_out=2)[0]
 check_close(first_loss, np.log(10), "the first loss with tiny weights and 10 classes (about log 10)", rtol=1e-2,

@@ -334,3 +334,15 @@ CORRECT = [
             grads[f"W{i}"] += 2 * self.reg * self.params[f"W{i}"]
         return loss, grads'''),
 ]
+
+# The visible check that must catch each common mistake (issue 14), and words its message must contain.
+VISIBLE = {
+    "running statistics computed but not stored back into bn_param": "store them back into the dict",
+    "batch statistics used in test mode": "not with the batch's statistics",
+    "unbiased variance (ddof=1)": "not by N - 1",
+    "dbeta is the mean over the batch": "sum dout over the batch (axis=0)",
+    "dgamma summed over axis 1": "it should have shape (3,)",
+    "weights from NumPy's global random state": "changed NumPy's global random state",
+    "dropout also at test time": "there is no dropout in test mode",
+    "batch norm stays in train mode at test time": "running averages",
+}
