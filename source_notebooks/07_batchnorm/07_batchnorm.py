@@ -45,7 +45,28 @@
 
 # %% given="02_softmax:softmax,softmax_cross_entropy" id="given-loss"
 
-# %% given="06_dropout:dropout_forward,dropout_backward" id="given-dropout"
+# %% id="given-dropout"
+# Given: dropout_forward, dropout_backward. STAND-IN for lecture 06's answers until 06 is merged (CURRICULUM "06");
+# then this cell becomes: given="06_dropout:dropout_forward,dropout_backward" id="given-dropout".
+def dropout_forward(x, dropout_param):
+    """Inverted dropout. dropout_param: "keep_prob" (probability of keeping a unit), "mode" ("train"/"test"), "seed".
+
+    Returns (out, cache): in train mode each unit is kept with probability keep_prob and scaled by 1 / keep_prob,
+    with a mask drawn from np.random.default_rng(seed); in test mode out is x.
+    """
+    keep_prob, mode = dropout_param["keep_prob"], dropout_param["mode"]
+    if mode == "train":
+        rng = np.random.default_rng(dropout_param.get("seed"))
+        mask = (rng.random(x.shape) < keep_prob) / keep_prob
+        return x * mask, (dropout_param, mask)
+    return x, (dropout_param, None)
+
+
+def dropout_backward(dout, cache):
+    """Gradient of dropout: the forward mask (with its 1 / keep_prob) in train mode, the identity in test mode."""
+    dropout_param, mask = cache
+    return dout * mask if dropout_param["mode"] == "train" else dout
+
 
 # %% [markdown] id="why"
 # ## 1. Why normalise inside the network?
@@ -71,6 +92,7 @@ X_train, y_train = data.X_train[order[n_val:]], data.y_train[order[n_val:]]
 X_test, y_test = data.X_test, data.y_test
 print(f"train {X_train.shape}, validation {X_val.shape}, test {X_test.shape}")
 
+
 # %% id="spread-at-init"
 def hidden_spread(weight_scale, X, widths=(100,) * 8, seed=0):
     """Standard deviation of each hidden layer's ReLU output for random weights (forward pass only)."""
@@ -89,6 +111,7 @@ spreads = {f"weight_scale = {s}": hidden_spread(s, probe) for s in (0.01, 0.2)}
 for label, spread in spreads.items():
     print(f"{label:20s} std of the hidden layers:", "  ".join(f"{v:.1e}" for v in spread))
 batchnorm_plots.plot_layer_spread(spreads, title="8 hidden layers at initialisation");
+
 
 # %% [markdown] id="why-drift"
 # He initialisation ($\text{std} = \sqrt{2/n}$) would fix this picture, **at step 0**. Training then changes the weights of every
@@ -191,6 +214,7 @@ def batchnorm_forward(x, gamma, beta, bn_param):
         raise ValueError(f'bn_param["mode"] must be "train" or "test", not {mode!r}')
     return out, cache
     ### END SOLUTION
+
 
 # %% tests id="test_batchnorm_forward" points=4
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
@@ -426,6 +450,7 @@ draw_graph(bn_graph, spacing=2.2,
                   "σ²": "ds/(2s)", "q": "dσ²/N", "μ": "−Σ dc"},
            title="batch norm, one forward step per gate; the sums run over the batch");
 
+
 # %% [markdown] id="batchnorm-backward-task"
 # ### Your turn: `batchnorm_backward`
 #
@@ -467,6 +492,7 @@ def batchnorm_backward(dout, cache):
     return dx, dgamma, dbeta
     ### END SOLUTION
 
+
 # %% tests id="test_batchnorm_backward" points=4
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
 _shapes_hint = "dx has the shape of x (N, D); dgamma and dbeta have one number per unit, shape (D,)."
@@ -481,12 +507,12 @@ def _forward_ok(x, gamma, beta, eps=1e-5):
 
 # Checks for batchnorm_backward
 _check_rng = np.random.default_rng(1)
-x = 2.0 + 1.5 * _check_rng.standard_normal((6, 4))
+x = 2.0 + 1.5 * _check_rng.standard_normal((5, 4))
 gamma, beta = _check_rng.normal(size=4), _check_rng.normal(size=4)
-dout = _check_rng.normal(size=(6, 4))
+dout = _check_rng.normal(size=(5, 4))
 cache = _forward_ok(x, gamma, beta)
 dx, dgamma, dbeta = call("batchnorm_backward", batchnorm_backward, dout, cache, n_out=3, hint=_shapes_hint)
-check_shape(dx, (6, 4), "dx for x of shape (6, 4)")
+check_shape(dx, (5, 4), "dx for x of shape (5, 4)")
 check_shape(dgamma, (4,), "dgamma for 4 units")
 check_shape(dbeta, (4,), "dbeta for 4 units")
 check_close(dbeta, dout.sum(axis=0), "dbeta", hint="beta is added to every example: sum dout over the batch (axis=0).")
@@ -572,6 +598,7 @@ def batchnorm_backward_alt(dout, cache):
     return dx, dgamma, dbeta
     ### END SOLUTION
 
+
 # %% tests id="test_batchnorm_backward_alt" points=3
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
 _shapes_hint = "dx has the shape of x (N, D); dgamma and dbeta have one number per unit, shape (D,)."
@@ -586,12 +613,12 @@ def _forward_ok(x, gamma, beta, eps=1e-5):
 
 # Checks for batchnorm_backward_alt
 _check_rng = np.random.default_rng(2)
-x = -1.0 + 2.0 * _check_rng.standard_normal((7, 3))
+x = -1.0 + 2.0 * _check_rng.standard_normal((5, 3))
 gamma, beta = _check_rng.normal(size=3), _check_rng.normal(size=3)
-dout = _check_rng.normal(size=(7, 3))
+dout = _check_rng.normal(size=(5, 3))
 cache = _forward_ok(x, gamma, beta)
 dx, dgamma, dbeta = call("batchnorm_backward_alt", batchnorm_backward_alt, dout, cache, n_out=3, hint=_shapes_hint)
-check_shape(dx, (7, 3), "dx for x of shape (7, 3)")
+check_shape(dx, (5, 3), "dx for x of shape (5, 3)")
 check_shape(dgamma, (3,), "dgamma for 3 units")
 check_shape(dbeta, (3,), "dbeta for 3 units")
 check_gradient(lambda g: np.sum(batchnorm_forward(x, g, beta, {"mode": "train"})[0] * dout), gamma, dgamma, "dgamma")
@@ -663,6 +690,7 @@ t_graph = min(timeit.repeat(lambda: batchnorm_backward(dout_big, cache_big), num
 t_closed = min(timeit.repeat(lambda: batchnorm_backward_alt(dout_big, cache_big), number=repeats, repeat=3)) / repeats
 print(f"through the graph {1e3 * t_graph:.2f} ms, closed form {1e3 * t_closed:.2f} ms per call "
       f"(x of shape (256, 512)): the closed form is {t_graph / t_closed:.1f} times as fast")
+
 
 # %% [markdown] id="net-intro"
 # ## 5. A fully connected network of any depth
@@ -773,6 +801,7 @@ class FullyConnectedNet:
         return loss, grads
         ### END SOLUTION
 
+
 # %% tests id="test_FullyConnectedNet" points=5
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
 
@@ -786,26 +815,28 @@ def _keys(L, bn):
 
 def _grad_check(net, X, y, what):
     _set_rng = np.random.default_rng(11)       # fixed parameters, so the check does not depend on how yours were drawn
+    values = {}
     for k in sorted(net.params):
         shape = np.shape(net.params[k])
-        net.params[k] = _set_rng.uniform(0.5, 1.5, size=shape) if k.startswith("gamma") else _set_rng.normal(scale=0.5, size=shape)
-    loss, grads = call("net.loss(X, y)", net.loss, X, y, n_out=2)
-    check(isinstance(grads, dict) and sorted(grads) == sorted(net.params),
-          f"grads should have one entry for every key of params ({sorted(net.params)}); yours has {sorted(grads)}.")
-    for k in sorted(net.params):
-        if k[0] == "b" and f"gamma{k[1:]}" in net.params:   # a bias right before batch norm: its gradient is 0
+        values[k] = _set_rng.uniform(0.5, 1.5, size=shape) if k.startswith("gamma") else _set_rng.normal(scale=0.5, size=shape)
+        net.params[k] = values[k]
+    loss_fn = net.loss
+    loss, grads = call("net.loss(X, y)", loss_fn, X, y, n_out=2)
+    check(isinstance(grads, dict) and sorted(grads) == sorted(values),
+          f"grads should have one entry for every key of params ({sorted(values)}); yours has {sorted(grads)}.")
+    for k in sorted(values):
+        if k[0] == "b" and f"gamma{k[1:]}" in values:   # a bias right before batch norm: its gradient is 0
             check(np.max(np.abs(np.asarray(grads[k], dtype=float))) < 1e-8,
                   f"grads['{k}'] of {what} should be zero: batch norm subtracts the mean right after this bias, so it has "
                   "no effect on the loss. (Biases are not regularised.)")
             continue
         def loss_with(value, k=k):
-            saved = net.params[k]
             net.params[k] = value
-            try:
-                return net.loss(X, y)[0]
-            finally:
-                net.params[k] = saved
-        check_gradient(loss_with, net.params[k], grads[k], f"grads['{k}'] of {what}", tol=1e-5)
+            return loss_fn(X, y)[0]
+        try:
+            check_gradient(loss_with, values[k], grads[k], f"grads['{k}'] of {what}", tol=1e-5)
+        finally:
+            net.params[k] = values[k]
 
 # Checks for FullyConnectedNet
 _state = np.random.get_state()
@@ -845,9 +876,9 @@ small = _make([20, 20], input_dim=5, num_classes=10, weight_scale=1e-3, seed=0)
 first_loss = call("net.loss(X, y)", small.loss, X, y, n_out=2)[0]
 check_close(first_loss, np.log(10), "the first loss with tiny weights and 10 classes (about log 10)", rtol=1e-2,
             hint="With tiny weights all scores are almost equal: softmax cross-entropy should give about log(10).")
-_grad_check(_make([4, 3], input_dim=5, num_classes=3, reg=0.1, weight_scale=0.5, seed=1), X, y % 3,
+_grad_check(_make([3, 2], input_dim=5, num_classes=3, reg=0.1, weight_scale=0.5, seed=1), X, y % 3,
             "a net without batch norm and reg = 0.1")
-_grad_check(_make([4, 3], input_dim=5, num_classes=3, normalization="batchnorm", reg=0.1, weight_scale=0.5, seed=1), X, y % 3,
+_grad_check(_make([3, 2], input_dim=5, num_classes=3, normalization="batchnorm", reg=0.1, weight_scale=0.5, seed=1), X, y % 3,
             "a net with batch norm and reg = 0.1")
 print("FullyConnectedNet: visible checks passed")
 ### BEGIN HIDDEN TESTS
@@ -1082,6 +1113,7 @@ for name in sorted(gc_net.params):
     print(f"{name:7s} relative error {err:.1e}")
 print(f"largest relative error {worst:.1e}")
 
+
 # %% [markdown] id="deep-intro"
 # ## 6. Deep networks that train only with batch norm
 #
@@ -1123,6 +1155,7 @@ for scale in tqdm((0.01, 0.2), desc="weight scales"):
         print(f"weight_scale {scale:4}, {label:18s}: final loss {np.mean(curves[scale][label][-20:]):7.3f}, "
               f"validation accuracy {accuracy(net, X_val, y_val):.1%}")
 batchnorm_plots.plot_deep_training(curves);
+
 
 # %% [markdown] id="deep-notes"
 # Without batch norm, `weight_scale = 0.01` leaves the loss at $\log 10$: the signal (and the gradient) dies on its way through
@@ -1193,6 +1226,7 @@ course.plots.plot_training_curves(history["loss"], history["train_acc"]);
 # %% id="evaluate"
 test_acc = accuracy(final_net, X_test, y_test)
 course.runtime.expect_accuracy(test_acc, at_least=0.95, description=data.description)
+
 
 # %% [markdown] id="train-mode-bug"
 # ## 8. The batch-of-one bug, on the trained network
