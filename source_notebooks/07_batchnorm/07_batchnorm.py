@@ -1201,7 +1201,7 @@ batchnorm_plots.plot_drift(np.arange(0, drift_steps, 10), drift);
 # `weight_scale = 0.05`, `reg = 1e-4`, learning rate 0.5 (batch norm tolerates a large one) decayed by 10 % per epoch, 15 epochs of
 # mini-batches of 100. It trains on all the training images: the validation split has done its job of choosing these settings.
 # On the course's offline subset (4,000 training images) this reaches at least 95 % on the 1,000 held-out test images,
-# against 92 % for lecture 03's two-layer net; with full MNIST expect about 98 %.
+# against 92 % for lecture 03's two-layer net; with full MNIST expect 97 to 98 %.
 
 # %% id="mnist-train"
 X_all, y_all = data.X_train, data.y_train
