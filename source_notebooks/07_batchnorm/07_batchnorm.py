@@ -45,28 +45,7 @@
 
 # %% given="02_softmax:softmax,softmax_cross_entropy" id="given-loss"
 
-# %% id="given-dropout"
-# Given: dropout_forward, dropout_backward. STAND-IN for lecture 06's answers until 06 is merged (CURRICULUM "06");
-# then this cell becomes: given="06_dropout:dropout_forward,dropout_backward" id="given-dropout".
-def dropout_forward(x, dropout_param):
-    """Inverted dropout. dropout_param: "keep_prob" (probability of keeping a unit), "mode" ("train"/"test"), "seed".
-
-    Returns (out, cache): in train mode each unit is kept with probability keep_prob and scaled by 1 / keep_prob,
-    with a mask drawn from np.random.default_rng(seed); in test mode out is x.
-    """
-    keep_prob, mode = dropout_param["keep_prob"], dropout_param["mode"]
-    if mode == "train":
-        rng = np.random.default_rng(dropout_param.get("seed"))
-        mask = (rng.random(x.shape) < keep_prob) / keep_prob
-        return x * mask, (dropout_param, mask)
-    return x, (dropout_param, None)
-
-
-def dropout_backward(dout, cache):
-    """Gradient of dropout: the forward mask (with its 1 / keep_prob) in train mode, the identity in test mode."""
-    dropout_param, mask = cache
-    return dout * mask if dropout_param["mode"] == "train" else dout
-
+# %% given="06_dropout:dropout_forward,dropout_backward" id="given-dropout"
 
 # %% [markdown] id="why"
 # ## 1. Why normalise inside the network?
