@@ -425,7 +425,7 @@ bn_graph = [("μ", "mean", ["x"]), ("c", "−", ["x'", "μ"]), ("q", "²", ["c'"
 draw_graph(bn_graph, spacing=2.2,
            values={"x": "(N, D)", "x'": "(N, D)", "c'": "(N, D)", "μ": "(D,)", "c": "(N, D)", "q": "(N, D)", "σ²": "(D,)", "s": "(D,)", "r": "(D,)",
                    "x̄": "(N, D)", "γ": "(D,)", "β": "(D,)", "out": "(N, D)"},
-           grads={"out": "dout", "β": "Σ dout", "γ": "Σ x̄·dout", "x̄": "γ·dout", "r": "Σ c·dx̄", "s": "−dr/s²",
+           grads={"out": "dout", "g": "dout", "β": "Σ dout", "c": "r·dx̄", "c'": "2c·dq", "x'": "dc", "x": "dμ/N", "γ": "Σ x̄·dout", "x̄": "γ·dout", "r": "Σ c·dx̄", "s": "−dr/s²",
                   "σ²": "ds/(2s)", "q": "dσ²/N", "μ": "−Σ dc"},
            title="batch norm, one forward step per gate; the sums run over the batch");
 
