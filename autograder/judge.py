@@ -158,10 +158,11 @@ class Judge:
         if stdout.getvalue():
             outputs.append(_output("stream", name="stdout", text=stdout.getvalue()[-20_000:]))
         if error is not None:
-            self.failed.add(tested)
+            if tested in self.graded:
+                self.failed.add(tested)
             outputs.append(_error_output(error, filename))
             forward = own_forward(tested)
-            if forward in self.failed:
+            if forward is not None and forward in self.failed:
                 note = (f"This test runs your `{forward}` too (a backward pass reads its cache), and `{forward}` "
                         f"failed its own test: fix `{forward}` first.")
                 outputs[-1]["evalue"] += "\n" + note
