@@ -3,7 +3,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import collect, demo, export, feedback, grade, lecture_text, release
+from . import bundle, collect, demo, export, feedback, grade, lecture_text, release
 from .workspace import DEFAULT_WORKSPACE, assignments, check_assignment
 
 
@@ -21,6 +21,11 @@ def main(argv=None):
     p.add_argument("--check", action="store_true", help="only check that every notebook is what its text builds")
     p = add("release", help="build, then regenerate release/ from source_notebooks/")
     p.add_argument("assignments", nargs="*", help="default: all")
+    p = add("bundle", help="a zip per assignment for students (notebook, course helpers, data, README); "
+                           "or with --tree the public student repository")
+    p.add_argument("assignments", nargs="*", help="default: all")
+    p.add_argument("--out", type=Path, default=Path("bundles"), help="folder for the zips (default: bundles/)")
+    p.add_argument("--tree", type=Path, help="write the student-facing public tree into this folder instead")
     p = add("collect", help="import handed-in notebooks (folder per student, or an LMS folder or zip)")
     p.add_argument("path", type=Path)
     p.add_argument("--assignment", required=True)
@@ -48,6 +53,14 @@ def main(argv=None):
             for a in args.assignments or assignments():
                 lecture_text.build(check_assignment(a))
                 print(f"released {release.generate(check_assignment(a))}")
+        elif args.command == "bundle":
+            chosen = [check_assignment(a) for a in args.assignments] or assignments()
+            if args.tree:
+                print(f"wrote the public student tree to {bundle.write_tree(args.tree, chosen)}")
+            else:
+                for a in chosen:
+                    path = bundle.write_zip(a, args.out)
+                    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
         elif args.command == "collect":
             records = collect.collect(args.path, check_assignment(args.assignment), args.workspace, args.pattern)
             for r in records:
