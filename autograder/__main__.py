@@ -3,7 +3,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import bundle, collect, demo, export, feedback, grade, lecture_text, release
+from . import bundle, collect, demo, export, feedback, grade, lecture_text, nbgrader_setup, release
 from .workspace import DEFAULT_WORKSPACE, assignments, check_assignment
 
 
@@ -63,6 +63,7 @@ def main(argv=None):
                     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
         elif args.command == "collect":
             records = collect.collect(args.path, check_assignment(args.assignment), args.workspace, args.pattern)
+            nbgrader_setup.write(args.workspace)  # nbgrader's own tools, run there, use the course's pipeline
             for r in records:
                 print(f"{r['student_id']:<12} {r['file']:<50} {r['status']}")
             print(f"{sum(r['status'] == 'collected' for r in records)} new or changed submissions to grade, "

@@ -14,11 +14,16 @@ from .preprocessors import HideTests
 from .workspace import nbgrader_config, notebook_name
 
 
+def configure(config):
+    """The feedback steps, for ``generate`` and for nbgrader's own ``generate_feedback`` (``nbgrader_setup``)."""
+    config.GenerateFeedback.preprocessors = [HideTests, GetGrades, CSSHTMLHeaderPreprocessor]
+    return config
+
+
 def generate(workspace, assignment):
     """Write feedback for every graded submission; returns the HTML paths."""
     workspace = Path(workspace)
-    config = nbgrader_config(workspace)
-    config.GenerateFeedback.preprocessors = [HideTests, GetGrades, CSSHTMLHeaderPreprocessor]
+    config = configure(nbgrader_config(workspace))
     api = NbGraderAPI(config=config)
     paths = []
     for record in Ledger(workspace).for_assignment(assignment):

@@ -63,7 +63,9 @@ def scores(workspace, assignment, student_id):
 
 
 def prepare(workspace, assignment):
-    """Put the assignment (its cells and hidden tests) into the workspace's gradebook."""
+    """Put the assignment (its cells and hidden tests) into the workspace's gradebook; configure nbgrader there."""
+    from . import nbgrader_setup  # (it imports feedback, which imports this module's neighbours)
+    nbgrader_setup.write(workspace)
     generate(assignment, release_dir=workspace / "release", workspace=workspace)
 
 
