@@ -3,7 +3,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import bundle, collect, demo, export, feedback, grade, lecture_text, nbgrader_setup, release
+from . import bundle, collect, demo, export, feedback, grade, lecture_text, nbgrader_setup, release, report
 from .workspace import DEFAULT_WORKSPACE, assignments, check_assignment
 
 
@@ -40,7 +40,10 @@ def main(argv=None):
     p.add_argument("assignment")
     p = add("export", help="write the grade table as CSV")
     p.add_argument("--assignment")
-    p.add_argument("--out", type=Path, help="CSV file (default: print to the terminal)")
+    p.add_argument("--out", type=Path, help="CSV file (default: print to the terminal); a grade report "
+                   "(<out>-report.png and .html: score histogram, share passing each test cell) is written beside it")
+    p.add_argument("--format", choices=["table", "canvas"], default="table",
+                   help="canvas: Canvas's gradebook-import CSV (ID = the Canvas user id collect found)")
     add("demo", help="release, then grade the bundled sample class and print the grade table")
     args = parser.parse_args(argv)
 
@@ -80,10 +83,18 @@ def main(argv=None):
             table = export.rows(args.workspace, args.assignment)
             if not table:
                 print(f"note: nothing collected yet in {args.workspace}; run `collect` first", file=sys.stderr)
-            if args.out:
+            if args.format == "canvas":
+                out = args.out or Path("canvas-grades.csv")
+                print(f"wrote Canvas's gradebook import for {len({r['student_id'] for r in table})} students "
+                      f"to {report.to_canvas(table, out)}")
+            elif args.out:
                 print(f"wrote {len(table)} rows to {export.to_csv(table, args.out)}")
             else:
                 sys.stdout.write(export.to_csv(table))
+            if args.out:
+                made = report.write_report(args.workspace, args.out, args.assignment)
+                if made:
+                    print(f"wrote the grade report {made[1]} (and {made[0].name})")
         elif args.command == "demo":
             return 0 if demo.run(args.workspace) else 1
     except (ValueError, FileNotFoundError, KeyError, RuntimeError) as exc:
