@@ -9,6 +9,8 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.apps import NbGraderAPI
 from nbgrader.preprocessors import GetGrades
 
+from . import feedback_page
+from .feedback_page import PrerenderMath
 from .ledger import Ledger
 from .preprocessors import HideTests
 from .workspace import nbgrader_config, notebook_name
@@ -16,8 +18,8 @@ from .workspace import nbgrader_config, notebook_name
 
 def configure(config):
     """The feedback steps, for ``generate`` and for nbgrader's own ``generate_feedback`` (``nbgrader_setup``)."""
-    config.GenerateFeedback.preprocessors = [HideTests, GetGrades, CSSHTMLHeaderPreprocessor]
-    return config
+    config.GenerateFeedback.preprocessors = [HideTests, GetGrades, PrerenderMath, CSSHTMLHeaderPreprocessor]
+    return feedback_page.configure(config)  # formulas offline, long lines wrapped
 
 
 def generate(workspace, assignment):

@@ -9,10 +9,8 @@ carries a lecture text. It is rewritten on every ``collect`` and ``grade``.
 """
 from pathlib import Path
 
-from nbgrader.coursedir import CourseDirectory
-
 from . import feedback
-from .workspace import REPO_ROOT, SOURCE_DIR, nbgrader_config
+from .workspace import REPO_ROOT, nbgrader_config
 
 CONFIG_NAME = "nbgrader_config.py"
 
@@ -35,8 +33,6 @@ def workspace_config(workspace):
     """Everything nbgrader needs to do in ``workspace`` what ``python -m autograder`` does."""
     c = nbgrader_config(workspace)
     feedback.configure(c)
-    texts = sorted(p.name for p in SOURCE_DIR.glob("*/*.py") if p.stem == p.parent.name)
-    c.CourseDirectory.ignore = CourseDirectory.class_traits()["ignore"].default() + texts
     return c
 
 

@@ -71,6 +71,9 @@ def test_nbgrader_commands_in_the_workspace_judge_outside_the_kernel_and_hide_hi
     nbgrader("generate_feedback", A, "--force")
     pages = sorted((ws / "feedback").rglob("*.html"))
     assert len(pages) == 2
+    released = sorted(p.name for p in (ws / "feedback").rglob("*") if p.is_file())
+    assert released == [f"{A}.html", f"{A}.html"], f"only the pages are handed back, not the lecture text: {released}"
+    assert not list((ws / "autograded").rglob("*.py"))
     secrets = hidden_lines(A)
     assert secrets
     for page in pages:
