@@ -17,7 +17,7 @@ div.output_area pre, div.output_subarea pre, div.input_area pre, div.highlight p
   white-space: pre-wrap; overflow-wrap: anywhere; word-break: normal;
 }
 div.output_subarea { max-width: 100%; }
-math[display="block"] { display: block; margin: 0.6em 0; overflow-x: auto; }
+math[display="block"] { display: block; margin: 0.6em 0; overflow-x: auto; overflow-y: hidden; }
 math { font-size: 1.1em; }
 </style>
 """
@@ -71,5 +71,5 @@ class FeedbackExporter(HTMLExporter):
 
 def configure(config):
     """The course's feedback page on an nbgrader configuration (formulas offline, long lines wrapped)."""
-    config.GenerateFeedback.export_class = FeedbackExporter
+    config.GenerateFeedback.exporter_class = FeedbackExporter
     return config

@@ -41,7 +41,7 @@ def test_feedback_uses_the_exporter():
     from autograder import feedback
     from autograder.workspace import nbgrader_config
     config = feedback.configure(nbgrader_config("/tmp/nowhere"))
-    assert config.GenerateFeedback.export_class is feedback_page.FeedbackExporter
+    assert config.GenerateFeedback.exporter_class is feedback_page.FeedbackExporter
     assert feedback_page.PrerenderMath in config.GenerateFeedback.preprocessors
 
 

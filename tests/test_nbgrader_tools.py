@@ -77,6 +77,8 @@ def test_nbgrader_commands_in_the_workspace_judge_outside_the_kernel_and_hide_hi
     secrets = hidden_lines(A)
     assert secrets
     for page in pages:
+        raw = page.read_text()
+        assert "<math" in raw and "cdnjs" not in raw and "white-space: pre-wrap" in raw, "offline formulas, wrapping"
         text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", page.read_text())).split())  # what a browser shows
         assert "BEGIN HIDDEN TESTS" not in text and "END HIDDEN TESTS" not in text, page
         assert "(hidden tests)" in text
