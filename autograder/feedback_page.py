@@ -19,6 +19,7 @@ div.output_area pre, div.output_subarea pre, div.input_area pre, div.highlight p
 div.output_subarea { max-width: 100%; }
 math[display="block"] { display: block; margin: 0.6em 0; overflow-x: auto; overflow-y: hidden; }
 math { font-size: 1.1em; }
+div.rendered_html table td, div.rendered_html table th { padding: 0.2em 0.8em; }
 </style>
 """
 _CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.S)
