@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 class StampCourseLinks(Preprocessor):
-    """Replace ``{{COLAB_URL}}`` and ``{{COURSE_PIP_URL}}`` in every cell."""
+    """Replace ``{{COLAB_URL}}``, ``{{COURSE_PIP_URL}}`` and ``{{NOTEBOOK}}`` (the file's name) in every cell."""
 
     enabled = Bool(True)
 
@@ -31,7 +31,8 @@ class StampCourseLinks(Preprocessor):
         assignment = resources["nbgrader"]["assignment"]
         path = f"release/{assignment}/{notebook_name(assignment)}"
         values = {"{{COLAB_URL}}": course_config.colab_url(path),
-                  "{{COURSE_PIP_URL}}": course_config.pip_url()}
+                  "{{COURSE_PIP_URL}}": course_config.pip_url(),
+                  "{{NOTEBOOK}}": notebook_name(assignment)}
         for cell in nb.cells:
             for placeholder, value in values.items():
                 cell.source = cell.source.replace(placeholder, value)

@@ -1,6 +1,6 @@
 """Helpers shared by the course notebooks.
 
-Everything here imports only NumPy and matplotlib, so it runs unchanged in
+Everything here imports only NumPy, matplotlib and tqdm, so it runs unchanged in
 Google Colab. The functions students write themselves live in the notebooks,
 never here.
 
