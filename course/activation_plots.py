@@ -108,16 +108,21 @@ def plot_std_per_layer(stds, title):
     return fig
 
 
-def plot_descent_paths(panels):
-    """Loss contours with the path gradient descent took, one panel per entry.
+def plot_descent_paths(panels, curves=None, best=None):
+    """Loss contours with the path gradient descent took, one panel per entry, and optionally the loss curves.
 
     panels: list of dicts with ``w1``, ``w2`` (1-D grids), ``loss`` (2-D, rows along w2),
-    ``path`` ((steps, 2) array of (w1, w2)), ``title``, ``xlabel``, ``ylabel``.
+    ``path`` ((steps, 2) array of (w1, w2)), ``title``, ``xlabel``, ``ylabel``, optionally ``best``
+    (the (w1, w2) of the lowest loss, marked with a cross).
+    curves: {label: loss per step}, drawn on log scales in a last panel, with a dashed line at the
+    loss ``best`` if given.
     """
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 4.2), squeeze=False)
+    n = len(panels) + (curves is not None)
+    fig, axes = plt.subplots(1, n, figsize=(4.3 * n, 4.0), squeeze=False)
     for ax, p in zip(axes[0], panels):
-        levels = np.quantile(p["loss"], np.linspace(0.002, 0.9, 14))
-        ax.contour(p["w1"], p["w2"], p["loss"], levels=np.unique(levels), cmap="viridis", linewidths=0.8)
+        lo, hi = p["loss"].min(), p["loss"].max()
+        levels = lo + (hi - lo) * np.geomspace(1e-3, 1.0, 15)
+        ax.contour(p["w1"], p["w2"], p["loss"], levels=levels, cmap="viridis", linewidths=0.8)
         path = np.asarray(p["path"])
         ax.plot(path[:, 0], path[:, 1], "-", color="tab:red", lw=1.2, marker=".", ms=3, label="gradient descent")
         ax.plot(*path[0], "o", color="black", label="start")
@@ -127,6 +132,22 @@ def plot_descent_paths(panels):
         ax.set_ylabel(p["ylabel"])
         ax.set_aspect("equal")
         ax.legend(fontsize=8, loc="best")
+    for ax, p in zip(axes[0], panels):
+        if "best" in p:
+            ax.plot(*p["best"], "x", color="black", ms=9, mew=2, label="lowest loss")
+            ax.legend(fontsize=8, loc="best")
+    if curves is not None:
+        ax = axes[0, -1]
+        for label, losses in curves.items():
+            losses = np.asarray(losses, dtype=float)
+            ax.loglog(np.arange(1, len(losses) + 1), losses, label=label)
+        if best is not None:
+            ax.axhline(best, color="gray", ls="--", lw=0.8, label="lowest loss")
+        ax.set_xlabel("step of gradient descent + 1 (log scale)")
+        ax.set_ylabel("loss (log scale)")
+        ax.set_title("training speed", fontsize=10)
+        ax.grid(alpha=0.3, which="both")
+        ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
 

@@ -1032,11 +1032,13 @@ aplots.plot_std_per_layer({name.replace("\n", " "): [np.std(h) for h in outputs]
                           "ReLU: spread of the activations per layer");
 
 # %% [markdown] id="histograms-relu-notes"
-# **ReLU.** Half of every layer's outputs are exactly 0 (the tall bar at the left), the rest spread to the right. Read the ranges
-# and the σ above each panel, and the line plot: too small and too large do not saturate a ReLU, they **scale** it. Each layer multiplies
-# the spread by the same factor, so after ten layers it is $10^{-8}$ times smaller or $10^{6}$ times larger than the input; the
-# gradient is scaled the same way, and no single learning rate suits both the first and the last layer. Xavier loses a factor $\sqrt2$
-# per layer (it ignores the half that ReLU switches off): about $1/32$ after ten layers. **He** keeps the spread constant: its line is flat.
+# **ReLU.** About half of every layer's outputs are exactly 0; the histograms show the other half. Too small and too large do not
+# saturate a ReLU, they **scale** it: each layer multiplies the spread by the same factor, so from layer 2 on the too-small network's
+# outputs all crowd into the first bin, and the too-large network's are all far beyond the right edge. After ten layers they are
+# about $10^{-8}$ times smaller or $10^{12}$ times larger than the input (the line plot). The gradient is scaled the same way, and no single
+# learning rate suits both the first and the last layer. Xavier loses a factor $\sqrt2$ per layer, because it ignores the half that
+# ReLU switches off: its histograms slide towards 0, about $1/30$ of the spread after ten layers. **He** keeps the spread constant:
+# its ten histograms look alike and its line is flat.
 #
 # Rule of thumb, and the defaults of today's libraries: **Xavier for tanh and sigmoid, He for ReLU and its relatives.**
 
@@ -1177,29 +1179,33 @@ def gradient_descent(X, t, w0, steps):
     return np.array(path), lr
 
 
-panels, steps_needed = [], {}
+panels, curves, steps_needed = [], {}, {}
 for name, X_feat, t in [("raw features", X_raw, target), ("standardised features", X_std, target_centred)]:
     best_w = np.linalg.lstsq(X_feat, t, rcond=None)[0]
     best_loss = mse(X_feat, t, best_w)
-    long_path, lr = gradient_descent(X_feat, t, [0.5, -0.5], steps=20000)
+    long_path, lr = gradient_descent(X_feat, t, [0.5, -0.5], steps=5000)
     losses = np.array([mse(X_feat, t, w) for w in long_path])
     steps_needed[name] = int(np.argmax(losses <= 1.01 * best_loss))
+    curves[name] = losses
     curvature = np.linalg.eigvalsh(X_feat.T @ X_feat / len(t))
-    print(f"{name:22s} learning rate {lr:.2e}, curvature ratio {curvature.max() / curvature.min():7.1f}, "
-          f"steps to come within 1 % of the best loss: {steps_needed[name]:,}")
-    path = long_path[:51]
-    w1 = np.linspace(min(path[:, 0].min(), best_w[0]) - 0.3, max(path[:, 0].max(), best_w[0]) + 0.3, 150)
-    w2 = np.linspace(min(path[:, 1].min(), best_w[1]) - 0.6, max(path[:, 1].max(), best_w[1]) + 0.6, 150)
+    print(f"{name:22s} learning rate {lr:.2e}, curvature ratio {curvature.max() / curvature.min():6.1f}, "
+          f"steps to come within 1 % of the lowest loss: {steps_needed[name]:,}")
+    path = long_path[:101]
+    centre = (path[0] + best_w) / 2                                # a square around the start and the minimum
+    half = np.max(np.abs(path[0] - best_w)) / 2 + 0.4
+    w1 = np.linspace(centre[0] - half, centre[0] + half, 150)
+    w2 = np.linspace(centre[1] - half, centre[1] + half, 150)
     grid = np.stack(np.meshgrid(w1, w2), axis=-1)                  # (150, 150, 2): rows along w2
     residual = grid @ X_feat.T - t                                  # (150, 150, 200)
     panels.append({"w1": w1, "w2": w2, "loss": 0.5 * np.mean(residual ** 2, axis=-1), "path": path,
-                   "title": f"{name}: the first 50 steps", "xlabel": "w1 (weight of income)", "ylabel": "w2 (weight of hours)"})
-aplots.plot_descent_paths(panels);
+                   "title": f"{name}: the first 100 steps", "xlabel": "w1 (weight of income)",
+                   "ylabel": "w2 (weight of hours)", "best": best_w})
+aplots.plot_descent_paths(panels, curves=curves, best=best_loss);
 
 # %% [markdown] id="scaling-notes"
 # On the raw features the contours are long, thin ellipses: the income weight $w_1$ sits in a steep valley, the hours weight $w_2$ on
-# an almost flat floor. The learning rate that keeps $w_1$ stable is tiny for $w_2$, so after 50 steps gradient descent has found the
-# valley but crawls along it, and it needs thousands of steps to converge. On standardised features the contours are nearly circles,
+# an almost flat floor. The learning rate that keeps $w_1$ stable is tiny for $w_2$, so after 100 steps gradient descent has found the
+# valley but crawls along it, and it needs thousands of steps to converge (right: the loss step by step; note the logarithmic axes). On standardised features the contours are nearly circles,
 # the gradient points at the minimum, and a handful of steps suffice. For a deep network the effect compounds with section 8: inputs on
 # wildly different scales push the first layer's units into saturation or make their gradients useless.
 #
