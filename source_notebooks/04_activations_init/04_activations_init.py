@@ -82,6 +82,7 @@ for ax, title in zip(axes.ravel(), ["identity g(x) = x", "its derivative: 1", "s
     ax.axvline(0, color="black", lw=0.6)
 fig.tight_layout()
 
+
 # %% [markdown] id="sigmoid-intro"
 # ## 2. Sigmoid
 #
@@ -127,6 +128,7 @@ def sigmoid_forward(x):
     cache = out
     return out, cache
     ### END SOLUTION
+
 
 # %% tests id="test_sigmoid_forward" points=2
 from course.checks import call, without_warnings  # call: runs your function; without_warnings: overflow warnings fail
@@ -195,6 +197,7 @@ def sigmoid_backward(dout, cache):
     dx = dout * out * (1.0 - out)
     return dx
     ### END SOLUTION
+
 
 # %% tests id="test_sigmoid_backward" points=2
 from course.checks import call, without_warnings
@@ -284,6 +287,7 @@ def tanh_forward(x):
     return out, cache
     ### END SOLUTION
 
+
 # %% tests id="test_tanh_forward" points=1
 from course.checks import call, without_warnings
 _overflow_hint = ("The formula (e^x - e^-x) / (e^x + e^-x) overflows for large |x| and gives inf / inf = nan. "
@@ -334,6 +338,7 @@ def tanh_backward(dout, cache):
     dx = dout * (1.0 - out ** 2)
     return dx
     ### END SOLUTION
+
 
 # %% tests id="test_tanh_backward" points=2
 from course.checks import call, without_warnings
@@ -427,6 +432,7 @@ def leaky_relu_forward(x, alpha=0.01):
     return out, cache
     ### END SOLUTION
 
+
 # %% tests id="test_leaky_relu_forward" points=1
 from course.checks import call
 
@@ -472,6 +478,7 @@ def leaky_relu_backward(dout, cache):
     dx = dout * np.where(x > 0, 1.0, alpha)
     return dx
     ### END SOLUTION
+
 
 # %% tests id="test_leaky_relu_backward" points=2
 from course.checks import call
@@ -540,6 +547,7 @@ def prelu_forward(x, alpha):
     return out, cache
     ### END SOLUTION
 
+
 # %% tests id="test_prelu_forward" points=1
 from course.checks import call
 
@@ -583,6 +591,7 @@ def prelu_backward(dout, cache):
     dalpha = float(np.sum(dout * x * negative))
     return dx, dalpha
     ### END SOLUTION
+
 
 # %% tests id="test_prelu_backward" points=3
 from course.checks import call, check_scalar
@@ -750,6 +759,7 @@ def train(net, X, y, learning_rate, epochs, batch_size=100, seed=0, desc="traini
             losses.append(loss)
     return losses
 
+
 # %% [markdown] id="symmetry-intro"
 # ### The symmetry, with numbers
 #
@@ -806,6 +816,7 @@ print(f"final loss with six hidden units started at 0.5: {symmetry_nets['all 0.5
 print(f"final loss with ONE hidden unit started at 0.5:  {one_unit_losses[-1]:.6f}")
 aplots.plot_class_regions([lambda P, n=n: np.argmax(n.loss(P), axis=1) for n in symmetry_nets.values()],
                           [f"start: {name}" for name in symmetry_nets], X_spiral, y_spiral);
+
 
 # %% [markdown] id="scale-intro"
 # ## 7. How large should the random weights be?
@@ -881,6 +892,7 @@ def init_weights(fan_in, fan_out, method, rng):
         return rng.uniform(-limit, limit, size=shape)
     raise ValueError(f"unknown method {method!r}; use zeros, normal, xavier_normal, xavier_uniform, he_normal or he_uniform")
     ### END SOLUTION
+
 
 # %% tests id="test_init_weights" points=4
 from course.checks import call
@@ -996,7 +1008,7 @@ for _bad in ["kaiming", "Xavier_normal", "uniform", ""]:
 # (`"xavier_normal"`) and **He** (`"he_normal"`). First with tanh, then with ReLU.
 
 # %% id="layer-stats"
-def hidden_activations(init, act_forward, n_layers=10, width=500, n=1000, seed=0):
+def hidden_activations(init, act_forward, n_layers=10, width=500, n=course.runtime.scaled(1000, when_grading=200), seed=0):
     """The outputs of every hidden layer for a batch of standard-normal inputs: a list of (n, width) arrays."""
     rng = np.random.default_rng(seed)
     h = rng.standard_normal((n, width))
