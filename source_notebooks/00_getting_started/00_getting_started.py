@@ -24,6 +24,11 @@
 # The cell after each exercise runs *checks*; if one fails, its message says what is wrong.
 # When you hand the notebook in, hidden tests check the same functions more thoroughly, so make sure the visible checks pass first.
 # In Colab: *File → Save a copy in Drive* is not needed if you opened the notebook from your Drive folder; save with Ctrl+S (⌘+S) and download it with *File → Download → Download .ipynb*.
+#
+# *Sources.* Where the text says **the lecture notes**, it means the material this course was built from: a lecture handout on
+# classification, a student's homework report on backpropagation, a study group's slides (**the study-group slides**: XOR,
+# initialisation, dropout, batch normalisation) and a slide deck introducing feed-forward and convolutional networks. You do not
+# need them: every figure and worked example taken from them is reproduced here.
 
 # %% setup id="setup"
 
@@ -132,7 +137,7 @@ except AssertionError as err:
 # ## 2. NumPy arrays and their shapes
 #
 # Everything in this course is an array of numbers: images, labels, weights, scores, gradients. An array has a **shape**, the
-# number of entries along each of its dimensions (its `ndim`), and a **dtype**, the kind of number it stores. Most bugs in
+# number of entries along each of its dimensions (the number of dimensions is its `ndim`), and a **dtype**, the kind of number it stores. Most bugs in
 # neural-network code are shape bugs, so print `.shape` often.
 
 # %% id="arrays-basic"
@@ -489,6 +494,11 @@ print("X_train", X_train.shape, X_train.dtype, "   y_train", y_train.shape, y_tr
 print("X_test ", X_test.shape, "   y_test", y_test.shape)
 course.plots.show_images(X_train[:20], titles=y_train[:20]);
 
+# %% [markdown] id="mnist-grid-note"
+# The titles are the labels people gave. Most digits are easy to read; a few are not (on the offline subset the tenth image is a
+# 7 written with a curl that many would read as a 2). A classifier trained on these labels can only be as right as they are, and
+# no classifier reaches 100 % on MNIST partly because of digits like this one.
+
 # %% [markdown] id="one-image"
 # Take one row and fold it back into a square with `reshape(28, 28)`: row `r` of the picture is entries `28·r` to `28·r + 27`
 # of the vector. `plt.imshow` turns each number into a shade of grey, 0 black and 1 white.
@@ -514,11 +524,11 @@ for row in as_digits:
     print(" ".join("." if v == 0 else str(v) for v in row))
 
 # %% [markdown] id="image-window"
-# And the exact values of a few rows and columns, then a 10×10 window drawn next to the picture:
+# And the exact values of a 10×10 window, rows 12 to 21 and columns 8 to 17, then the same window drawn next to the picture:
 
 # %% id="image-window-plot"
-print("image[12:17, 8:18] =\n", image[12:17, 8:18].round(2))
-show_image_as_matrix(image);
+print("image[12:22, 8:18] =\n", image[12:22, 8:18].round(2))
+show_image_as_matrix(image, rows=12, cols=8);
 
 # %% [markdown] id="class-means"
 # ### All images at once: masks and axes on MNIST
@@ -560,7 +570,8 @@ fig.tight_layout()
 # $z = w_0 + w_1 x_1 + w_2 x_2$. For someone earning 1,000,000 who works 8 hours, the starting weights $(0,\ 0.5,\ -0.5)$ give
 # $z = 0.5 \cdot 1{,}000{,}000 - 0.5 \cdot 8 = 499{,}996$, and the equally reasonable $(0,\ -0.5,\ 0.5)$ give $z = -499{,}996$.
 # The hours hardly count, the income drowns everything, and where gradient descent ends up depends wildly on where it starts.
-# The gradient for $w_1$ is also about a million times the one for $w_2$, so no single learning rate suits both weights.
+# The gradients differ as much: $\partial z / \partial w_1 = x_1$ and $\partial z / \partial w_2 = x_2$, so for this person the
+# gradient for $w_1$ is $1{,}000{,}000 / 8 = 125{,}000$ times the one for $w_2$, and no single learning rate suits both weights.
 #
 # The cure is to put every feature on the same scale. **Standardising** feature $j$ subtracts its mean $\mu_j$ and divides by
 # its standard deviation $\sigma_j$, both computed over the $N$ training examples, i.e. down the column (`axis=0`):
@@ -624,22 +635,26 @@ def standardize(X, mean=None, std=None, eps=1e-8):
 
 # %% tests id="test_standardize" points=3
 # Checks for standardize
+from course.checks import call  # runs your function; a crash, a wrong number of results or a changed input fails the check
+
+_axis_hint = "Compute one mean and one std per feature, down the columns (axis=0): both have shape (D,)."
 X_small = np.array([[1.0, 10.0],
                     [2.0, 20.0],
                     [3.0, 30.0],
                     [4.0, 40.0]])
-X_small_std, mean, std = standardize(X_small)
-check_close(mean, [2.5, 25.0], "the mean of each feature (column) of X_small", hint="Average down the columns: axis=0.")
+X_small_std, mean, std = call("standardize(X_small)", standardize, X_small, n_out=3, hint=_axis_hint)
+check_shape(mean, (2,), "the mean returned by standardize(X_small) (one per feature)")
+check_close(mean, [2.5, 25.0], "the mean of each feature (column) of X_small", hint=_axis_hint)
 check_close(std, [1.1180, 11.1803], "the standard deviation of each feature of X_small", atol=1e-4,
             hint="One per column (axis=0), dividing by N as np.std does by default.")
 check_close(X_small_std, [[-1.3416, -1.3416], [-0.4472, -0.4472], [0.4472, 0.4472], [1.3416, 1.3416]],
             "standardize(X_small)", atol=1e-4)
-X_new_std, mean_used, std_used = standardize(np.array([[5.0, 50.0]]), mean, std)
+X_new_std, mean_used, std_used = call("standardize(X_new, mean, std)", standardize, np.array([[5.0, 50.0]]), mean, std, n_out=3)
 check_close(X_new_std, [[2.2361, 2.2361]], "a new example [5, 50] scaled with the statistics of X_small", atol=1e-4,
             hint="When mean and std are given, use them; do not compute new ones from the new data.")
 check_close(mean_used, [2.5, 25.0], "the mean returned when a mean was given")
 check_close(std_used, [1.1180, 11.1803], "the std returned when a std was given", atol=1e-4)
-X_const_std, _, _ = standardize(np.array([[1.0, 7.0], [2.0, 7.0], [3.0, 7.0]]))
+X_const_std, _, _ = call("standardize of a constant feature", standardize, np.array([[1.0, 7.0], [2.0, 7.0], [3.0, 7.0]]), n_out=3)
 check_finite(X_const_std, "standardize of data whose second feature is 7 in every example",
              hint="A feature that never changes has standard deviation 0: divide by std + eps.")
 print("standardize: visible checks passed")
@@ -753,8 +768,10 @@ print("the person scaled by their own statistics:", alone[0], "  (every single e
 X_some = X_train[:1000]
 with np.errstate(invalid="ignore", divide="ignore"):
     without_eps = (X_some - X_some.mean(axis=0)) / X_some.std(axis=0)
-print("\nMNIST pixels that become nan without eps:", np.isnan(without_eps).sum(),
-      "  with eps:", np.isnan(standardize(X_some)[0]).sum())
+dead = int((X_some.std(axis=0) == 0).sum())
+print(f"\nof the 784 pixels, {dead} are 0 in all {len(X_some)} images (std 0)")
+print(f"entries (image, pixel) that become nan without eps: {int(np.isnan(without_eps).sum()):,} "
+      f"(= {dead} pixels x {len(X_some)} images);  with eps: {int(np.isnan(standardize(X_some)[0]).sum())}")
 
 # %% [markdown] id="accuracy-intro"
 # ## 9. Measuring a classifier: accuracy
@@ -823,16 +840,20 @@ def accuracy(scores_or_labels, y):
 
 # %% tests id="test_accuracy" points=2
 # Checks for accuracy
+from course.checks import call  # runs your function; a crash, a wrong number of results or a changed input fails the check
 from course.examples import KERAS_LABELS, KERAS_PROBS
 
-acc = accuracy(KERAS_PROBS, KERAS_LABELS)
+acc = call("accuracy(KERAS_PROBS, KERAS_LABELS)", accuracy, KERAS_PROBS, KERAS_LABELS)
 check(np.ndim(acc) == 0, f"accuracy should return a single number; yours has shape {np.shape(acc)}.")
 check_close(acc, 0.9, "the accuracy of the ten Keras predictions (9 of 10 right)",
             hint="Take the argmax of each row (axis=1), compare with y, and return the fraction, not the count.")
-check_close(accuracy(np.array([7, 2, 1, 0, 4, 1, 4, 9, 6, 9]), KERAS_LABELS), 0.9,
+_labels_hint = "A 1-D input already holds predicted labels: compare it with y directly, without argmax."
+check_close(call("accuracy(predicted labels, y)", accuracy, np.array([7, 2, 1, 0, 4, 1, 4, 9, 6, 9]), KERAS_LABELS,
+                 hint=_labels_hint), 0.9,
             "the accuracy of the predicted labels 7 2 1 0 4 1 4 9 6 9 (a 1-D array)",
-            hint="A 1-D input already holds predicted labels: compare it with y directly, without argmax.")
-check_close(accuracy(np.array([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]]), np.array([1, 1, 1, 1])), 0.5,
+            hint=_labels_hint)
+check_close(call("accuracy of four two-class predictions", accuracy,
+                 np.array([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]]), np.array([1, 1, 1, 1])), 0.5,
             "the accuracy of four two-class predictions, two of them right")
 print("accuracy: visible checks passed")
 ### BEGIN HIDDEN TESTS

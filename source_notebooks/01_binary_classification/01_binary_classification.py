@@ -24,6 +24,11 @@
 # The cell after each exercise runs *checks*; if one fails, its message says what is wrong.
 # When you hand the notebook in, hidden tests check the same functions more thoroughly, so make sure the visible checks pass first.
 # In Colab: *File → Save a copy in Drive* is not needed if you opened the notebook from your Drive folder; save with Ctrl+S (⌘+S) and download it with *File → Download → Download .ipynb*.
+#
+# *Sources.* Where the text says **the lecture notes**, it means the material this course was built from: a lecture handout on
+# classification, a student's homework report on backpropagation, a study group's slides (**the study-group slides**: XOR,
+# initialisation, dropout, batch normalisation) and a slide deck introducing feed-forward and convolutional networks. You do not
+# need them: every figure and worked example taken from them is reproduced here.
 
 # %% setup id="setup"
 
@@ -153,11 +158,12 @@ def sigmoid(z):
 
 # %% tests id="test_sigmoid" points=3
 # Checks for sigmoid
-from course.checks import without_warnings  # NumPy's overflow and invalid-value warnings fail the check
+from course.checks import call, without_warnings  # a crash, a changed input or a NumPy warning fails the check
 
 _hint = ("Some branch of your sigmoid exponentiates a large positive number. Apply each formula only to the elements "
          "where it is safe (remember that np.where computes both of its branches for every element).")
-check_close(sigmoid(np.array([-2.0, 0.0, 2.0])), [0.1192, 0.5, 0.8808], "sigmoid([-2, 0, 2])", atol=1e-4)
+check_close(call("sigmoid([-2, 0, 2])", sigmoid, np.array([-2.0, 0.0, 2.0])), [0.1192, 0.5, 0.8808],
+            "sigmoid([-2, 0, 2])", atol=1e-4)
 check_close(sigmoid(np.array([-0.25])), [0.4378], "sigmoid of the worked example's logit -0.25", atol=1e-4)
 try:
     out_2x3 = sigmoid(np.zeros((2, 3)))
@@ -295,11 +301,11 @@ def binary_cross_entropy(logits, y):
 
 # %% tests id="test_binary_cross_entropy" points=4
 # Checks for binary_cross_entropy
-from course.checks import without_warnings  # NumPy's overflow and invalid-value warnings fail the check
+from course.checks import call, without_warnings  # a crash, a changed input or a NumPy warning fails the check
 
 _hint = ("Compute the loss from the logits with the stable softplus form max(z, 0) + log(1 + exp(-|z|)), "
          "not as log(sigmoid(z)) and not with exp(z) of a large z.")
-loss, dlogits = binary_cross_entropy(np.array([2.0]), np.array([1]))
+loss, dlogits = call("binary_cross_entropy(logits, y)", binary_cross_entropy, np.array([2.0]), np.array([1]), n_out=2)
 check_close(loss, 0.1269, "the loss for logit 2 and label 1", atol=1e-4)
 check_close(dlogits, [-0.1192], "dlogits for logit 2 and label 1", atol=1e-4)
 loss, dlogits = binary_cross_entropy(np.array([2.0, 2.0]), np.array([1, 0]))
@@ -311,12 +317,16 @@ loss, dlogits = without_warnings("binary_cross_entropy for logit -1e4 and label 
                                   binary_cross_entropy, np.array([-1e4]), np.array([1]))
 check_close(loss, 1e4, "the loss for logit -1e4 and label 1 (confident and wrong)", hint=_hint)
 check_close(dlogits, [-1.0], "dlogits for logit -1e4 and label 1")
+loss, dlogits = without_warnings("binary_cross_entropy for logit +1e4 and label 0", _hint,
+                                  binary_cross_entropy, np.array([1e4]), np.array([0]))
+check_close(loss, 1e4, "the loss for logit +1e4 and label 0 (confident and wrong the other way)", hint=_hint)
+loss, _ = without_warnings("binary_cross_entropy for logit +1e4 and label 1", _hint,
+                           binary_cross_entropy, np.array([1e4]), np.array([1]))
+check_close(loss, 0.0, "the loss for logit +1e4 and label 1 (confident and right)", hint=_hint)
 _check_rng = np.random.default_rng(0)
 z_check = _check_rng.normal(size=6)
 y_check = np.array([0, 1, 1, 0, 1, 0])
-z_copy = z_check.copy()
-_, dlogits = binary_cross_entropy(z_check, y_check)
-check_unchanged(z_copy, z_check, "The `logits` array")
+_, dlogits = call("binary_cross_entropy(logits, y)", binary_cross_entropy, z_check, y_check, n_out=2)
 check_gradient(lambda t: binary_cross_entropy(t, y_check)[0], z_check, dlogits, "dlogits")
 print("binary_cross_entropy: visible checks passed")
 ### BEGIN HIDDEN TESTS
@@ -442,22 +452,30 @@ def logistic_regression_loss(w, b, X, y):
 
 # %% tests id="test_logistic_regression_loss" points=3
 # Checks for logistic_regression_loss
+from course.checks import call  # runs your function; a crash, a wrong number of results or a changed input fails the check
+
+_shapes_hint = "X is (N, D) and w is (D,): the logits are X @ w + b, shape (N,), and dw = X.T @ dlogits has shape (D,)."
 X_small = np.array([[1.0, 2.0], [-1.0, 0.0], [0.0, 1.0]])
 y_small = np.array([1, 0, 1])
-loss, dw, db = logistic_regression_loss(np.zeros(2), 0.0, X_small, y_small)
+loss, dw, db = call("logistic_regression_loss(w, b, X, y)", logistic_regression_loss, np.zeros(2), 0.0, X_small, y_small,
+                    n_out=3, hint=_shapes_hint)
 check_close(loss, np.log(2), "the loss with zero weights and zero bias",
             hint="With z = 0 every probability is 1/2, so every example costs log 2.")
-check_shape(dw, (2,), "dw")
+check_shape(dw, (2,), "dw (one entry per feature)")
 check(np.ndim(db) == 0, f"db should be a single number, like b; yours has shape {np.shape(db)}.")
-loss, dw, db = logistic_regression_loss(np.array([0.5, -0.25]), 0.1, X_small, y_small)
+loss, dw, db = call("logistic_regression_loss(w, b, X, y)", logistic_regression_loss, np.array([0.5, -0.25]), 0.1,
+                    X_small, y_small, n_out=3, hint=_shapes_hint)
 check_close(loss, 0.6428, "the loss for w = [0.5, -0.25], b = 0.1", atol=1e-4)
-check_close(dw, [-0.2921, -0.4958], "dw for w = [0.5, -0.25], b = 0.1", atol=1e-4)
+check_close(dw, [-0.2921, -0.4958], "dw for w = [0.5, -0.25], b = 0.1", atol=1e-4,
+            hint="By the chain rule dw = X.T @ dlogits, where dlogits = (sigmoid(z) - y) / N comes from "
+                 "binary_cross_entropy: each feature's column of X weighs every example's error.")
 check_close(db, -0.2037, "db for w = [0.5, -0.25], b = 0.1", atol=1e-4)
 _check_rng = np.random.default_rng(3)
 X_check = _check_rng.normal(size=(8, 3))
 y_check = _check_rng.integers(0, 2, size=8)
 w_check = _check_rng.normal(size=3)
-loss, dw, db = logistic_regression_loss(w_check, 0.3, X_check, y_check)
+loss, dw, db = call("logistic_regression_loss(w, b, X, y)", logistic_regression_loss, w_check, 0.3, X_check, y_check,
+                    n_out=3, hint=_shapes_hint)
 check_gradient(lambda v: logistic_regression_loss(v, 0.3, X_check, y_check)[0], w_check, dw, "dw")
 check_gradient(lambda v: logistic_regression_loss(w_check, v, X_check, y_check)[0], np.array(0.3), db, "db")
 print("logistic_regression_loss: visible checks passed")
@@ -561,7 +579,10 @@ course.runtime.expect_accuracy(test_accuracy, at_least=0.9, description=blobs_de
 # (the accuracy above is a few percent short of 100 %). No amount of training removes those errors: they are the price of a straight
 # boundary on overlapping data.
 #
-# *Try it:* change the learning rate to 0.05 or to 20 and run the two cells again. What happens to the loss curve?
+# *Try it:* change the learning rate and run the two cells again, watching the first iterations of the loss curve.
+# With 0.05 the loss needs about 100 iterations to get where 0.5 gets in 10; 5 is faster still. With 100 the very first step
+# overshoots (the loss jumps from about 1.5 to above 6) and the loss never settles: it falls, then rises again. Somewhere between
+# 5 and 100 a step becomes too large for this problem; can you find where?
 
 # %% [markdown] id="mse-intro"
 # ## 5. Why not the squared error?
@@ -618,13 +639,13 @@ steps = course.runtime.scaled(200, when_grading=20)
 fig, ax = plt.subplots(figsize=(5.5, 3.2))
 for name, loss_fn in [("cross-entropy", logistic_regression_loss), ("squared error", squared_error_loss)]:
     w_run, b_run = np.array([-4.0, -4.0]), 0.0
-    accuracy = []
+    accuracies = []
     for step in range(steps + 1):
-        accuracy.append(np.mean((sigmoid(X_train @ w_run + b_run) > 0.5) == y_train))
+        accuracies.append(np.mean((sigmoid(X_train @ w_run + b_run) > 0.5) == y_train))
         _, dw_run, db_run = loss_fn(w_run, b_run, X_train, y_train)
         w_run, b_run = w_run - 0.5 * dw_run, b_run - 0.5 * db_run
-    ax.plot(accuracy, label=name)
-    print(f"{name:14s}: training accuracy {accuracy[0]:.0%} at the start, {accuracy[-1]:.0%} after {steps} steps")
+    ax.plot(accuracies, label=name)
+    print(f"{name:14s}: training accuracy {accuracies[0]:.0%} at the start, {accuracies[-1]:.0%} after {steps} steps")
 ax.set_xlabel("gradient-descent step")
 ax.set_ylabel("training accuracy")
 ax.set_title("starting confidently wrong")
@@ -766,9 +787,8 @@ def xor_network():
 
 # %% tests id="test_xor_network" points=3
 # Checks for xor_network
-def _sig(t):
-    e = np.exp(-np.abs(t))
-    return np.where(t >= 0, 1 / (1 + e), e / (1 + e))
+def _sig(t):  # the sigmoid, written with tanh so that it never overflows
+    return 0.5 * (1 + np.tanh(t / 2))
 
 
 corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])

@@ -21,6 +21,11 @@
 # The cell after each exercise runs *checks*; if one fails, its message says what is wrong.
 # When you hand the notebook in, hidden tests check the same functions more thoroughly, so make sure the visible checks pass first.
 # In Colab: *File → Save a copy in Drive* is not needed if you opened the notebook from your Drive folder; save with Ctrl+S (⌘+S) and download it with *File → Download → Download .ipynb*.
+#
+# *Sources.* Where the text says **the lecture notes**, it means the material this course was built from: a lecture handout on
+# classification, a student's homework report on backpropagation, a study group's slides (**the study-group slides**: XOR,
+# initialisation, dropout, batch normalisation) and a slide deck introducing feed-forward and convolutional networks. You do not
+# need them: every figure and worked example taken from them is reproduced here.
 
 # %% setup id="setup"
 
@@ -103,14 +108,21 @@ def softmax(scores):
 
 # %% tests id="test_softmax" points=3
 # Checks for softmax
-p = softmax(np.array([[5.1, -1.7, 3.2]]))
-check_close(p, [[0.869, 0.001, 0.130]], "softmax of the cat / cow / frog scores", atol=1e-3)
-p = softmax(np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]]))
+from course.checks import call  # runs your function; a crash, a wrong number of results or a changed input fails the check
+
+_axis_hint = ("Each row is one example: take the maximum and the sum over its classes, axis=1 with keepdims=True, "
+              "so that every row sums to 1.")
+p = call("softmax of a (2, 3) array", softmax, np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]]), hint=_axis_hint)
 check_shape(p, (2, 3), "softmax of a (2, 3) array")
-check_close(p.sum(axis=1), [1.0, 1.0], "the row sums of your probabilities",
-            hint="Each row is one example; normalise over its classes (axis=1).")
-check_finite(softmax(np.array([[1e4, 0.0, -1e4]])), "softmax of scores as large as 1e4",
-             hint="Subtract each row's maximum before calling np.exp.")
+check_close(p.sum(axis=1), [1.0, 1.0], "the row sums of your probabilities", hint=_axis_hint)
+p = call("softmax of the cat / cow / frog scores", softmax, np.array([[5.1, -1.7, 3.2]]), hint=_axis_hint)
+check_close(p, [[0.869, 0.001, 0.130]], "softmax of the cat / cow / frog scores", atol=1e-3)
+check_finite(call("softmax of scores as large as 1e4", softmax, np.array([[1e4, 0.0, -1e4]])),
+             "softmax of scores as large as 1e4", hint="Subtract each row's maximum before calling np.exp.")
+p = call("softmax of rows on very different scales", softmax, np.array([[1000.0, 1001.0], [0.0, 1.0]]))
+check_close(p, [[0.2689, 0.7311], [0.2689, 0.7311]], "softmax of the rows [1000, 1001] and [0, 1]", atol=1e-4,
+            hint="Both rows differ by 1, so they get the same probabilities. Subtract each row's OWN maximum "
+                 "(axis=1, keepdims=True): the maximum of the whole array (1001) pushes the second row to exp(-1000) = 0.")
 print("softmax: visible checks passed")
 ### BEGIN HIDDEN TESTS
 def _softmax_oracle(s):
@@ -234,18 +246,30 @@ def softmax_cross_entropy(scores, y):
 
 # %% tests id="test_softmax_cross_entropy" points=4
 # Checks for softmax_cross_entropy
-loss, dscores = softmax_cross_entropy(np.array([[5.1, -1.7, 3.2]]), np.array([0]))
+from course.checks import call, without_warnings  # a crash, a changed input or a NumPy warning fails the check
+
+loss, dscores = call("softmax_cross_entropy(scores, y)", softmax_cross_entropy, np.array([[5.1, -1.7, 3.2]]), np.array([0]),
+                     n_out=2)
 check_close(loss, 0.1403, "the loss of the cat picture (label 0 = cat)", atol=1e-3)
 check_close(dscores, [[-0.131, 0.001, 0.130]], "dscores for the cat picture", atol=1e-3)
-loss, _ = softmax_cross_entropy(np.zeros((4, 10)), np.array([0, 3, 5, 9]))
+loss, _ = call("softmax_cross_entropy(scores, y)", softmax_cross_entropy, np.zeros((4, 10)), np.array([0, 3, 5, 9]), n_out=2)
 check_close(loss, np.log(10), "the loss when all 10 scores are equal (every class gets p = 0.1)",
             hint="With equal scores, -log(0.1) = log(10) for every example, and the mean of equal numbers is that number.")
-loss, _ = softmax_cross_entropy(np.array([[0.0, 1e4, 0.0]]), np.array([1]))
-check_finite(loss, "the loss for scores of 1e4", hint="Use the log-sum-exp form with the row maximum subtracted.")
+_lse_hint = ("Compute log p_y directly with log-sum-exp, log p_y = (f_y - m) - log(sum_j exp(f_j - m)) with m the row "
+             "maximum; np.log(softmax(...)) takes the log of a probability that has already underflowed to 0.")
+loss, _ = without_warnings("softmax_cross_entropy for scores of 1e4", _lse_hint,
+                           softmax_cross_entropy, np.array([[0.0, 1e4, 0.0]]), np.array([1]))
+check_finite(loss, "the loss for scores of 1e4", hint=_lse_hint)
+loss, _ = without_warnings("softmax_cross_entropy when the correct class has probability e^-800", _lse_hint,
+                           softmax_cross_entropy, np.array([[0.0, 800.0]]), np.array([0]))
+check_close(loss, 800.0, "the loss when the correct class scores 0 and the other 800 (p_y = e^-800)", hint=_lse_hint)
 _check_rng = np.random.default_rng(0)
 scores = _check_rng.normal(size=(5, 4))
 labels = _check_rng.integers(0, 4, size=5)
-_, dscores = softmax_cross_entropy(scores, labels)
+_, dscores = call("softmax_cross_entropy(scores, y)", softmax_cross_entropy, scores, labels, n_out=2)
+check_close(dscores.sum(axis=1), np.zeros(5), "the row sums of dscores (each row of p - y sums to 0)",
+            hint="Subtract 1 only at [i, y[i]] for each example i, with dscores[np.arange(N), y]; "
+                 "dscores[:, y] subtracts 1 from whole columns.")
 check_gradient(lambda s: softmax_cross_entropy(s, labels)[0], scores, dscores, "dscores")
 print("softmax_cross_entropy: visible checks passed")
 ### BEGIN HIDDEN TESTS
@@ -304,8 +328,9 @@ check_close(np.sum(_ds, axis=1), np.zeros(4), "the row sums of dscores", show_ex
 #
 # Row $i$ of `scores` holds the $C$ class scores of example $i$; column $j$ of $W$ is a *template* for class $j$, and the score is the
 # dot product of the image with that template. (The lecture notes and many textbooks store one example per **column** instead:
-# $Z = W^\top A + b$ with $A$ of shape $(D, m)$. It is the same computation transposed; this course keeps one example per row,
-# matching NumPy's and most libraries' convention.)
+# $Z = W_{\text{notes}} A + b$ with $A$ of shape $(D, m)$ and $W_{\text{notes}}$ of shape $(C, D)$, which is our $W^\top$. It is the
+# same computation transposed; this course keeps one example per row, matching NumPy's and most libraries' convention. Lecture 03
+# writes the column form the same way.)
 #
 # **Regularisation.** To discourage large weights that fit noise, add an L2 penalty to the data loss:
 #
@@ -346,17 +371,27 @@ def linear_softmax_loss(W, b, X, y, reg):
 
 # %% tests id="test_linear_softmax_loss" points=3
 # Checks for linear_softmax_loss
+from course.checks import call  # runs your function; a crash, a wrong number of results or a changed input fails the check
+
+_shapes_hint = "X is (N, D), W is (D, C), b is (C,): scores = X @ W + b is (N, C), dW = X.T @ dscores, db sums over axis 0."
 _check_rng = np.random.default_rng(1)
 X_small = _check_rng.normal(size=(6, 5))
 y_small = np.array([0, 1, 2, 0, 1, 2])
-loss, dW, db = linear_softmax_loss(np.zeros((5, 3)), np.zeros(3), X_small, y_small, reg=0.0)
+loss, dW, db = call("linear_softmax_loss(W, b, X, y, reg=0)", linear_softmax_loss, np.zeros((5, 3)), np.zeros(3),
+                    X_small, y_small, reg=0.0, n_out=3, hint=_shapes_hint)
 check_close(loss, np.log(3), "the loss with all-zero weights and 3 classes",
             hint="Zero weights give equal scores, so each class gets p = 1/3 and the loss is log(3).")
 check_shape(dW, (5, 3), "dW")
 check_shape(db, (3,), "db")
 W_small = 0.1 * _check_rng.normal(size=(5, 3))
 b_small = 0.1 * _check_rng.normal(size=3)
-loss, dW, db = linear_softmax_loss(W_small, b_small, X_small, y_small, reg=0.1)
+loss0, dW0, db0 = call("linear_softmax_loss(W, b, X, y, reg=0)", linear_softmax_loss, W_small, b_small, X_small, y_small,
+                       reg=0.0, n_out=3, hint=_shapes_hint)
+loss, dW, db = call("linear_softmax_loss(W, b, X, y, reg=0.1)", linear_softmax_loss, W_small, b_small, X_small, y_small,
+                    reg=0.1, n_out=3, hint=_shapes_hint)
+check_close(loss - loss0, 0.1 * np.sum(W_small ** 2), "how much reg = 0.1 adds to the loss",
+            hint="The loss with reg > 0 includes reg * np.sum(W ** 2) (of W only, not of b).")
+check_close(db, db0, "db with reg = 0.1 compared with reg = 0", hint="Only W is regularised: db does not depend on reg.")
 check_gradient(lambda w: linear_softmax_loss(w, b_small, X_small, y_small, 0.1)[0], W_small, dW, "dW (with reg = 0.1)")
 check_gradient(lambda bb: linear_softmax_loss(W_small, bb, X_small, y_small, 0.1)[0], b_small, db, "db")
 print("linear_softmax_loss: visible checks passed")
@@ -474,9 +509,10 @@ course.runtime.expect_accuracy(test_acc, at_least=0.88, description=data.descrip
 # %% [markdown] id="weights-intro"
 # ### What did it learn?
 #
-# Each column of `W` holds 784 weights, one per pixel, so it can be drawn as a 28×28 image. Red pixels raise the score of that digit
-# when they are dark in the input, blue pixels lower it. You should recognise blurry templates of the digits: the classifier
-# has learned one "average" shape per class, which is also its limit. Below, some test digits it gets wrong.
+# Each column of `W` holds 784 weights, one per pixel, so it can be drawn as a 28×28 image (all ten on one colour scale, shown by the
+# bar). Ink is bright, close to 1, and the background is 0, so a red pixel raises the score of that digit where the input has ink,
+# and a blue pixel lowers it. You should recognise blurry templates of the digits: the classifier has learned one "average" shape
+# per class, which is also its limit. Below, some test digits it gets wrong; each title reads *true label → predicted label*.
 
 # %% id="show-weights"
 course.plots.show_class_weights(W)

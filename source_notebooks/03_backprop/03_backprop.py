@@ -27,6 +27,11 @@
 # The cell after each exercise runs *checks*; if one fails, its message says what is wrong.
 # When you hand the notebook in, hidden tests check the same functions more thoroughly, so make sure the visible checks pass first.
 # In Colab: *File → Save a copy in Drive* is not needed if you opened the notebook from your Drive folder; save with Ctrl+S (⌘+S) and download it with *File → Download → Download .ipynb*.
+#
+# *Sources.* Where the text says **the lecture notes**, it means the material this course was built from: a lecture handout on
+# classification, a student's homework report on backpropagation, a study group's slides (**the study-group slides**: XOR,
+# initialisation, dropout, batch normalisation) and a slide deck introducing feed-forward and convolutional networks. You do not
+# need them: every figure and worked example taken from them is reproduced here.
 
 # %% setup id="setup"
 
@@ -144,17 +149,17 @@ print("nudge b:", f_of(w, x, b + step) - f_of(w, x, b), " predicted", db * step)
 # is added to every example of the batch.
 
 # %% id="fork-demo"
-x_val, y_val = 2.0, -4.0
+x_in, y_in = 2.0, -4.0
 # forward: q = x * y, f = q + x  (x is used twice)
-q = x_val * y_val
-f_val = q + x_val
+q = x_in * y_in
+f_val = q + x_in
 # backward
 df = 1.0
 dq = 1.0 * df                 # add gate, first input
 dx_total = 1.0 * df           # add gate, second input is x itself
-dx_total += y_val * dq        # multiply gate: x receives y * upstream. Note the +=
-print("df/dx by backprop:", dx_total, "  formula y + 1 =", y_val + 1)
-print("df/dx by nudging :", ((x_val + 1e-6) * y_val + (x_val + 1e-6) - f_val) / 1e-6)
+dx_total += y_in * dq        # multiply gate: x receives y * upstream. Note the +=
+print("df/dx by backprop:", dx_total, "  formula y + 1 =", y_in + 1)
+print("df/dx by nudging :", ((x_in + 1e-6) * y_in + (x_in + 1e-6) - f_val) / 1e-6)
 
 # %% [markdown] id="staged-intro"
 # ## 4. Staged backprop of a whole neuron
@@ -342,6 +347,10 @@ _shapes_hint = ("Check the shapes: dout is (N, M), w is (D, M) and x flattened i
 # Checks for affine_backward
 _, cache = call("affine_forward", affine_forward, np.array([[-2.0]]), np.array([[3.0]]), np.array([1.0]), n_out=2)
 dx, dw, db = call("affine_backward", affine_backward, np.array([[1.0]]), cache, n_out=3, hint=_shapes_hint)
+_, cache_3x4 = call("affine_forward", affine_forward, np.ones((3, 2)), np.ones((2, 4)), np.zeros(4), n_out=2)
+_, _, db_3x4 = call("affine_backward", affine_backward, np.ones((3, 4)), cache_3x4, n_out=3, hint=_shapes_hint)
+check(np.shape(db_3x4) == (4,), f"db for 3 examples and 4 outputs has shape {np.shape(db_3x4)}; it should have shape (4,), "
+      "like b. The bias is added to every example: sum dout over the batch, axis=0.")
 check_close(dx, [[3.0]], "dx for f = wx + b with w = 3, x = -2, b = 1 (section 2)")
 check_close(dw, [[-2.0]], "dw for f = wx + b with w = 3, x = -2, b = 1 (section 2)")
 check_close(db, [1.0], "db for f = wx + b with w = 3, x = -2, b = 1 (section 2)")
@@ -353,7 +362,8 @@ _, cache = call("affine_forward", affine_forward, x, w, b, n_out=2)
 dx, dw, db = call("affine_backward", affine_backward, dout, cache, n_out=3, hint=_shapes_hint)
 check_close(dx, [[1.0, 0.0, 1.0], [0.0, 1.0, -1.0]], "dx for the batch of 2 examples")
 check_close(dw, [[1.0, -1.0], [2.0, 0.0], [3.0, 2.0]], "dw for the batch of 2 examples")
-check_close(db, [1.0, 1.0], "db for the batch of 2 examples", hint="The bias is added to every row: sum dout over the batch.")
+check_close(db, [1.0, 1.0], "db for the batch of 2 examples",
+            hint="The bias is added to every row: sum dout over the batch, axis=0.")
 _check_rng = np.random.default_rng(0)
 x = _check_rng.normal(size=(3, 2, 2))
 w = _check_rng.normal(size=(4, 5))
@@ -602,6 +612,10 @@ grad = call("numerical_gradient", numerical_gradient, lambda v: np.sum(v ** 2), 
 check_close(grad, [6.0], "the numerical gradient of x^2 at x = 3 with h = 0.1",
             hint="Centred differences are exact for x^2 whatever h is: (f(x+h) - f(x-h)) / (2h), with the h you are given. "
                  "A one-sided difference would give 6.1.")
+grad = call("numerical_gradient", numerical_gradient, lambda v: np.sum(v ** 3), np.array([1.0, 2.0]), h=0.1)
+check_close(grad, [3.01, 12.01], "the numerical gradient of x^3 at x = [1, 2] with h = 0.1", atol=1e-9,
+            hint="For x^3 centred differences give 3x^2 + h^2, so the step matters: use the h you are given, "
+                 "not a step of your own.")
 grad = call("numerical_gradient", numerical_gradient, lambda v: np.sum(v ** 2), np.array([3.0]))
 check_close(grad, [6.0], "the numerical gradient of x^2 at x = 3 with the default h = 1e-5", rtol=1e-8)
 x = np.array([[1.0, -2.0, 0.5], [3.0, 0.0, -1.0]])
@@ -808,37 +822,26 @@ print("relu dx:  ", relative_error(dz, numerical_gradient(lambda v: np.sum(relu_
 
 # %% id="net-graph"
 net_graph = [("h", "affine", ["X", "W1", "b1"]), ("a", "ReLU", ["h"]),
-             ("s", "affine", ["a", "W2", "b2"]), ("L", "softmax\ncross-entropy", ["s", "y"])]
+             ("s", "affine", ["a", "W2", "b2"]), ("data", "softmax\ncross-entropy", ["s", "y"]),
+             ("R", "λ(ΣW1² + ΣW2²)", ["W1", "W2"]), ("L", "+", ["data", "R"])]
 draw_graph(net_graph, spacing=3.0,
            values={"X": "(N, 784)", "W1": "(784, H)", "b1": "(H,)", "h": "(N, H)", "a": "(N, H)",
-                   "W2": "(H, 10)", "b2": "(10,)", "s": "(N, 10)", "y": "(N,)", "L": "number"},
-           grads={"W1": "dW1", "b1": "db1", "h": "dh", "a": "da", "W2": "dW2", "b2": "db2", "s": "dscores", "L": "1"},
-           title="affine - ReLU - affine - softmax");
+                   "W2": "(H, 10)", "b2": "(10,)", "s": "(N, 10)", "y": "(N,)", "data": "number", "R": "number",
+                   "L": "number"},
+           grads={"W1": "dW1 (+ 2λW1)", "b1": "db1", "h": "dh", "a": "da", "W2": "dW2 (+ 2λW2)", "b2": "db2",
+                  "s": "dscores", "data": "1", "R": "1", "L": "1"},
+           title="affine - ReLU - affine - softmax, plus the L2 penalty");
 
 
 # %% [markdown] id="softmax-given"
 # ### The loss layer: given
 #
-# The last box is lecture 02's `softmax_cross_entropy`. Lecture 02's graded functions are not available in this notebook, so here is
-# a correct version of it, **lecture 02's answer**; it is not graded and you do not need to change it. It returns the mean loss over
-# the batch and `dscores` $= (p - y)/N$, computed stably with the log-sum-exp form.
+# The last box is lecture 02's `softmax_cross_entropy`. Lecture 02's graded functions are not available in this notebook, so the
+# next cell holds a correct version of it, **lecture 02's reference answer**, copied from that lecture when this notebook was made.
+# It is not graded and you do not need to change it. It returns the mean loss over the batch and `dscores` $= (p - y)/N$, computed
+# stably with the log-sum-exp form.
 
-# %% id="softmax-cross-entropy"
-def softmax_cross_entropy(scores, y):
-    """Mean softmax cross-entropy loss and its gradient (lecture 02's answer).
-
-    scores: (N, C) class scores; y: (N,) integer labels in [0, C).
-    Returns (loss, dscores): loss a float, dscores (N, C) = d loss / d scores.
-    """
-    N = scores.shape[0]
-    shifted = scores - np.max(scores, axis=1, keepdims=True)
-    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
-    loss = -np.mean(log_probs[np.arange(N), y])
-    dscores = np.exp(log_probs)
-    dscores[np.arange(N), y] -= 1
-    dscores /= N
-    return float(loss), dscores
-
+# %% given="02_softmax:softmax_cross_entropy" id="softmax-cross-entropy"
 
 # %% [markdown] id="net-task"
 # ### Your turn: `TwoLayerNet`
@@ -848,8 +851,9 @@ def softmax_cross_entropy(scores, y):
 # **`__init__(input_dim, hidden_dim, num_classes, weight_scale, reg, seed)`**
 # * Make a generator `rng = np.random.default_rng(seed)` and draw **both** weight matrices from it:
 #   `W1 = weight_scale * rng.standard_normal((input_dim, hidden_dim))`, likewise `W2` of shape `(hidden_dim, num_classes)`.
-#   Never use `np.random.randn` or `np.random.seed`: they use NumPy's *global* random state, which other code shares, and two nets built
-#   with the same seed would not be guaranteed to be equal.
+#   Never use `np.random.randn` or `np.random.seed`: they use NumPy's *global* random state, which every other piece of code shares.
+#   Seeding it inside `__init__` resets the draws of everything else in the notebook, and any other draw in between changes your
+#   net's weights; a generator of the net's own keeps both apart.
 # * Biases `b1` `(hidden_dim,)` and `b2` `(num_classes,)` start at zero.
 # * Store them in the dict `self.params` with keys `"W1"`, `"b1"`, `"W2"`, `"b2"`, and keep `reg` in `self.reg`.
 #
@@ -914,12 +918,20 @@ class TwoLayerNet:
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
 
 # Checks for TwoLayerNet
+_global_state = np.random.get_state()[1].copy()
 net = call("TwoLayerNet(...)", TwoLayerNet, input_dim=2, hidden_dim=3, num_classes=2, weight_scale=0.01, reg=0.0, seed=0)
+check(np.array_equal(np.random.get_state()[1], _global_state),
+      "TwoLayerNet changed NumPy's global random state (np.random.seed or np.random.randn): two nets built one after "
+      "the other would then disturb each other and every other random draw of the notebook. Draw the weights from "
+      "your own generator, rng = np.random.default_rng(seed).")
 check(isinstance(getattr(net, "params", None), dict), "TwoLayerNet should store its parameters in the dict self.params.")
 check(sorted(net.params) == ["W1", "W2", "b1", "b2"],
       f"self.params should have the keys W1, b1, W2, b2; it has {sorted(net.params)}.")
 for name, shape in [("W1", (2, 3)), ("b1", (3,)), ("W2", (3, 2)), ("b2", (2,))]:
     check_shape(net.params[name], shape, f"params['{name}'] for input_dim=2, hidden_dim=3, num_classes=2")
+twin = call("TwoLayerNet(...)", TwoLayerNet, input_dim=2, hidden_dim=3, num_classes=2, weight_scale=0.01, reg=0.0, seed=0)
+check(all(np.array_equal(net.params[k], twin.params[k]) for k in ("W1", "W2")),
+      "Two TwoLayerNets built with the same seed have different weights: draw them from np.random.default_rng(seed).")
 # a hand-worked example: set the parameters yourself
 net.params["W1"] = np.array([[1.0, -1.0, 0.0], [1.0, 1.0, -1.0]])
 net.params["b1"] = np.array([0.0, 0.0, 1.0])
@@ -1130,7 +1142,8 @@ print(f"train {X_train.shape}, validation {X_val.shape}, test {X_test.shape}")
 #
 # The hyper-parameters: $H = 128$ hidden units, weights drawn with `weight_scale = 0.01` (lecture 04 explains how to choose it
 # properly), `reg = 5e-4`, learning rate 0.5, 25 epochs on the subset (10 on full MNIST, which has 15 times as many images per epoch).
-# On two CPU cores it takes a few seconds on the subset, longer on full MNIST. While the autograder runs the notebook it trains for a single epoch.
+# On two CPU cores it takes from a quarter of a minute to a minute on the subset (the progress bar shows the pace), several minutes on
+# full MNIST. While the autograder runs the notebook it trains for a single epoch.
 
 # %% id="train"
 from tqdm.auto import tqdm
@@ -1161,13 +1174,15 @@ epochs = 25 if data.source == "subset" else 10
 history = train_two_layer_net(net, X_train, y_train, X_val, y_val,
                               epochs=course.runtime.scaled(epochs, when_grading=1))
 print(f"after {len(history['val_acc'])} epochs: training accuracy {history['train_acc'][-1]:.1%}, "
-      f"validation accuracy {history['val_acc'][-1]:.1%}")
+      f"validation accuracy {history['val_acc'][-1]:.1%}, a gap of "
+      f"{100 * (history['train_acc'][-1] - history['val_acc'][-1]):.1f} percentage points")
 course.plots.plot_training_curves(history["loss"], history["train_acc"], history["val_acc"]);
 
 # %% [markdown] id="curves-notes"
 # Read the curves: the loss falls fast in the first epoch and then slowly; the training accuracy climbs to nearly 100 % while the
-# validation accuracy levels off a few points lower. That gap is **over-fitting**: the network has enough weights
-# ($784 \cdot 128 + 128 + 128 \cdot 10 + 10 = 101{,}770$) to memorise a few thousand training images. Lecture 07 (dropout) fights it; more data
+# validation accuracy levels off well below it (the cell prints the gap: several percentage points on the subset). That gap is
+# **over-fitting**: the network has enough weights
+# ($784 \cdot 128 + 128 + 128 \cdot 10 + 10 = 101{,}770$) to memorise a few thousand training images. Lecture 06 (dropout) fights it; more data
 # fights it best, which is why full MNIST does better.
 
 # %% [markdown] id="test-intro"
