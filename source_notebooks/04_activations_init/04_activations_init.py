@@ -149,9 +149,11 @@ out, _ = call("sigmoid_forward", sigmoid_forward, x, n_out=2)
 check_shape(out, (2, 2), "sigmoid_forward of a (2, 2) array")
 check_close(out, [[0.7311, 0.2689], [0.9526, 0.3775]], "sigmoid_forward of a (2, 2) array", atol=1e-4)
 check_unchanged(x_before, x, "The input `x` of sigmoid_forward")
+x = np.array([-1e4, -1000.0, 0.0, 1000.0, 1e4])
 out, _ = _pair("sigmoid_forward", without_warnings("sigmoid_forward([-1e4, -1000, 0, 1000, 1e4])", _overflow_hint,
-                                                   sigmoid_forward, np.array([-1e4, -1000.0, 0.0, 1000.0, 1e4])))
+                                                   sigmoid_forward, x))
 check_close(out, [0.0, 0.0, 0.5, 1.0, 1.0], "sigmoid_forward([-1e4, -1000, 0, 1000, 1e4])")
+check_unchanged(np.array([-1e4, -1000.0, 0.0, 1000.0, 1e4]), x, "The input `x` of sigmoid_forward")
 print("sigmoid_forward: visible checks passed")
 ### BEGIN HIDDEN TESTS
 def _sigmoid_oracle(t):
@@ -169,8 +171,10 @@ for _shape in [(1,), (7,), (3, 4), (4, 1), (2, 3, 5)]:
     check_close(_out, _sigmoid_oracle(_copy), f"sigmoid_forward of random values in a {_shape} array", show_expected=False,
                 hint="out = 1 / (1 + exp(-x)) element by element; check the sign inside each exponential.")
 _x = np.concatenate([-np.logspace(-3, 4, 30), [0.0], np.logspace(-3, 4, 30)]).reshape(61, 1)
+_copy = _x.copy()
 _out, _ = _pair("sigmoid_forward", without_warnings("sigmoid_forward of values from -1e4 to 1e4", _overflow_hint,
                                                     sigmoid_forward, _x))
+check_unchanged(_copy, _x, "The input `x` of sigmoid_forward (with values up to 1e4)")
 check_finite(_out, "sigmoid_forward of values from -1e4 to 1e4")
 check_close(_out, _sigmoid_oracle(_x), "sigmoid_forward of values from -1e4 to 1e4", show_expected=False)
 _out, _ = _pair("sigmoid_forward", without_warnings("sigmoid_forward of a matrix of very large inputs", _overflow_hint,
@@ -321,7 +325,9 @@ for _shape in [(1,), (8,), (3, 4), (2, 3, 5)]:
     check_close(_out, np.tanh(_copy), f"tanh_forward of random values in a {_shape} array", show_expected=False,
                 hint="tanh(x) = (e^x - e^-x) / (e^x + e^-x), element by element; its values lie in (-1, 1).")
 _x = np.concatenate([-np.logspace(-3, 4, 30), [0.0], np.logspace(-3, 4, 30)]).reshape(1, 61)
+_copy = _x.copy()
 _out, _ = _pair("tanh_forward", without_warnings("tanh_forward of values from -1e4 to 1e4", _overflow_hint, tanh_forward, _x))
+check_unchanged(_copy, _x, "The input `x` of tanh_forward (with values up to 1e4)")
 check_finite(_out, "tanh_forward of values from -1e4 to 1e4", hint=_overflow_hint)
 check_close(_out, np.tanh(_x), "tanh_forward of values from -1e4 to 1e4", show_expected=False)
 ### END HIDDEN TESTS
@@ -911,6 +917,15 @@ for method, expected_std in [("normal", 0.01), ("xavier_normal", np.sqrt(2 / 100
           "rule's limit is used as the limit of rng.uniform.")
 check(np.abs(np.asarray(init_weights(600, 400, "he_uniform", np.random.default_rng(2)))).max() <= np.sqrt(6 / 600),
       "init_weights with 'he_uniform' produced values beyond the limit sqrt(6 / fan_in): draw them with rng.uniform(-limit, limit).")
+state_before = np.random.get_state()[1].copy()
+W_a = np.asarray(init_weights(50, 40, "he_normal", np.random.default_rng(3)))
+check(np.array_equal(state_before, np.random.get_state()[1]),
+      "init_weights changed NumPy's global random state: draw from the generator rng (rng.normal, rng.uniform), "
+      "not from np.random.randn / np.random.normal.")
+check(np.array_equal(W_a, init_weights(50, 40, "he_normal", np.random.default_rng(3)))
+      and not np.array_equal(W_a, init_weights(50, 40, "he_normal", np.random.default_rng(4))),
+      "init_weights should give the same weights for two generators with the same seed and different weights for "
+      "different seeds: draw every random number from rng.")
 try:
     init_weights(3, 2, "kaiming", np.random.default_rng(0))
 except ValueError:

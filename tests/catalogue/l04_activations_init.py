@@ -111,7 +111,7 @@ WRONG = [
     return dout'''),
 
     # ---- leaky_relu_forward
-    ("leaky_relu_forward", "applies the slope to the positive side", '''def leaky_relu_forward(x, alpha=0.01):
+    ("leaky_relu_forward", "applies the leaky slope to the positive side", '''def leaky_relu_forward(x, alpha=0.01):
     out = np.where(x > 0, alpha * x, x)
     return out, (x, alpha)'''),
     ("leaky_relu_forward", "always uses 0.01, ignoring alpha", '''def leaky_relu_forward(x, alpha=0.01):
@@ -140,7 +140,7 @@ WRONG = [
     return dout'''),
 
     # ---- prelu_forward
-    ("prelu_forward", "applies the slope to the positive side", '''def prelu_forward(x, alpha):
+    ("prelu_forward", "applies alpha to the positive side", '''def prelu_forward(x, alpha):
     out = np.where(x > 0, alpha * x, x)
     return out, (x, alpha)'''),
     ("prelu_forward", "ReLU plus alpha * x everywhere", '''def prelu_forward(x, alpha):
@@ -273,3 +273,18 @@ CORRECT = [
         return (2 * rng.random((fan_in, fan_out)) - 1) * a
     raise ValueError(f"method must be one of zeros, normal, {', '.join(list(std)[1:] + list(limit))}; got {method!r}")'''),
 ]
+
+# The visible check that must catch each common mistake, and words its message must contain.
+VISIBLE = {
+    "the textbook formula, which overflows for large negative x": "raised a warning: overflow",
+    "clips the caller's x in place to avoid the overflow": "was modified by your function",
+    "applies the sigmoid to the cached output again": "do not apply the sigmoid to it again",
+    "the exponential formula, inf / inf for large |x|": "np.tanh computes the same function safely",
+    "applies the leaky slope to the positive side": "multiply only the negative ones by alpha",
+    "uses the default 0.01 instead of the alpha of the forward pass": "taken from the cache",
+    "dalpha not summed: one value per element": "should be a single number",
+    "dalpha sums dout * x over every element, positive ones too": "Positive entries do not depend on alpha",
+    "He with the fan-out": "should be close to",
+    "draws from NumPy's global random state": "changed NumPy's global random state",
+    "a new generator with a fixed seed inside the function": "draw every random number from rng",
+}
