@@ -1156,11 +1156,12 @@ print(f"advantage over the small random start: {100 * (best - seed_acc['small ra
 
 # %% [markdown] id="seed-notes"
 # Our numbers are not the slides' and should not be: the slides used full MNIST (60,000 training images), Keras' `RandomNormal`
-# with σ = 0.05 rather than 0.01, a network they do not describe, and (most likely) the Adam optimiser of lecture 05, which rescales small
-# gradients and so partly rescues a bad start. The lesson is the same and stronger here. With σ = 0.01 the signal shrinks by a
-# factor of about $0.01 \cdot \sqrt{128} \approx 0.1$ per layer, the scores are all nearly equal, the loss sits at
-# $\log 10 \approx 2.30$ and the gradient that reaches the first layers is too small for plain gradient descent to escape: the network
-# guesses. Xavier and He start training at once. He is a little ahead, as section 8 predicts for ReLU.
+# (σ = 0.05 by default, not 0.01), a network and an optimiser they do not describe. Keras examples usually train with Adam
+# (lecture 05), which rescales small gradients and so partly rescues a bad start. The lesson is the same, and starker here.
+# With σ = 0.01 the signal shrinks by a factor of about $0.01 \cdot \sqrt{128/2} \approx 0.08$ per layer (the ReLU switches off half),
+# so the scores are all nearly equal, the loss sits at $\log 10 \approx 2.30$, and the gradient that reaches the first layers is too
+# small for plain gradient descent to escape: the network guesses. He starts learning at once, Xavier after a short plateau (it
+# shrinks the signal by $\sqrt2$ per layer, section 8), and He ends a little ahead, as section 8 predicts for ReLU.
 
 # %% [markdown] id="scaling-intro"
 # ## 11. Feature scaling
