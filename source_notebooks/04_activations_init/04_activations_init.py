@@ -709,7 +709,7 @@ print(f"largest derivative: sigmoid {sigmoid_backward(ones, cache_sig).max():.3f
 # function `init(fan_in, fan_out, rng)`. The backward pass is lecture 03's: the same calls in reverse order.
 
 # %% id="deepnet"
-from tqdm.auto import tqdm
+from course.progress import progress
 
 
 class DeepNet:
@@ -754,7 +754,7 @@ def train(net, X, y, learning_rate, epochs, batch_size=100, seed=0, desc="traini
     """Mini-batch gradient descent as in lecture 03; returns the loss of every step."""
     rng = np.random.default_rng(seed)
     losses = []
-    for _ in tqdm(range(epochs), desc=desc):
+    for _ in progress(range(epochs), desc=desc):
         order = rng.permutation(len(y))
         for start in range(0, len(y), batch_size):
             batch = order[start:start + batch_size]

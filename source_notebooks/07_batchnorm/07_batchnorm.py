@@ -58,7 +58,7 @@
 # `weight_scale = 0.2` the first layer alone ($n = 784$) multiplies the spread by about 4, and the scores come out huge.
 
 # %% id="load-data"
-from tqdm.auto import tqdm
+from course.progress import progress
 from course.data import load_mnist
 from course import batchnorm_plots
 
@@ -1125,7 +1125,7 @@ def accuracy(net, X, y):
 
 deep_steps = course.runtime.scaled(300, when_grading=20)
 curves, deep_nets = {}, {}
-for scale in tqdm((0.01, 0.2), desc="weight scales"):
+for scale in progress((0.01, 0.2), desc="weight scales"):
     curves[scale] = {}
     for norm, label in ((None, "without batch norm"), ("batchnorm", "with batch norm")):
         net = FullyConnectedNet([100] * 8, normalization=norm, weight_scale=scale, seed=0)
@@ -1189,7 +1189,7 @@ epochs = course.runtime.scaled(15 if data.source == "subset" else 5, when_gradin
 history = {"loss": [], "train_acc": []}
 shuffle_rng = np.random.default_rng(0)
 learning_rate = 0.5
-for epoch in tqdm(range(epochs), desc="epochs"):
+for epoch in progress(range(epochs), desc="epochs"):
     order = shuffle_rng.permutation(len(y_all))
     for start in range(0, len(y_all), 100):
         batch = order[start:start + 100]
