@@ -49,8 +49,12 @@ def main(argv=None):
 
     try:
         if args.command == "build":
-            for a in args.assignments or lecture_text.text_lectures():
-                path = lecture_text.build(check_assignment(a), check=args.check)
+            texts = lecture_text.text_lectures()
+            for a in args.assignments or texts:
+                if a not in texts:  # a new lecture has its text before its first notebook
+                    raise ValueError(f"unknown assignment {a!r}: no lecture text source_notebooks/{a}/{a}.py; "
+                                     f"the course has: {', '.join(texts)}")
+                path = lecture_text.build(a, check=args.check)
                 print(f"{'up to date' if args.check else 'built'}: {path}")
         elif args.command == "release":
             for a in args.assignments or assignments():

@@ -207,7 +207,9 @@ class Connection:
                 continue
             if msg["op"] not in ("return", "raise"):
                 self._unreadable(f"an unexpected {msg['op']!r}")
-            state = self.decode(link, msg.get("state"), blobs)
+            # only a call ran student code under the test's random state; any other reply (an attribute the
+            # kernel did not have, say) leaves the test's state alone
+            state = self.decode(link, msg.get("state"), blobs) if op == "call" else None
             if state is not None:
                 try:
                     np.random.set_state(state["rng"])

@@ -112,6 +112,8 @@ def check_gradient(f, x, analytic, what, h=1e-5, tol=1e-6, hint="Check each step
 
 def _argument_names(fn, args, kwargs):
     """(name, value) of every argument, named as in ``fn``'s signature where it can be read."""
+    if not (inspect.isfunction(fn) or inspect.ismethod(fn) or inspect.isclass(fn)):
+        return [(f"number {i + 1}", a) for i, a in enumerate(args)] + list(kwargs.items())
     try:
         signature = inspect.signature(fn)
         if all(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
@@ -119,7 +121,7 @@ def _argument_names(fn, args, kwargs):
             return list(signature.bind_partial(*args, **kwargs).arguments.items())
     except (TypeError, ValueError):  # no readable signature, or arguments it does not take: the call will say so
         pass
-    return [(f"argument {i + 1}", a) for i, a in enumerate(args)] + list(kwargs.items())
+    return [(f"number {i + 1}", a) for i, a in enumerate(args)] + list(kwargs.items())
 
 
 def call(what, fn, *args, n_out=None, hint="", **kwargs):
@@ -133,7 +135,8 @@ def call(what, fn, *args, n_out=None, hint="", **kwargs):
         raise AssertionError(f"{what} stopped with {type(err).__name__}: {err}" + (f"\n{hint}" if hint else "")) from None
     for name, value, copy in before:
         check(value.shape == copy.shape and np.array_equal(value, copy, equal_nan=True),
-              f"{what} changed its argument `{name}` in place. Work on a copy (for example `x = x - m` "
+              f"{what} changed its argument {name if name.startswith('number') else f'`{name}`'} in place. "
+              "Work on a copy (for example `x = x - m` "
               "instead of `x -= m`, or `x.copy()`), so the caller's array is left alone.")
     if n_out is not None:
         check(isinstance(result, (tuple, list)) and len(result) == n_out,
