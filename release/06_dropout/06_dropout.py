@@ -156,12 +156,13 @@ print(f"after {EPOCHS} epochs: training accuracy {plain_history['train_acc'][-1]
 plot_overfitting({"no regularisation": plain_history}, title=f"{N_TRAIN} training images, 407,050 parameters");
 
 # %% [markdown] id="overfit-notes"
-# Read the left panel. The dashed curve, accuracy on the 500 images the network learns from, reaches **100 %** within about
-# 15 epochs and stays there. The solid curve, accuracy on 1,000 images it has never seen, climbs with it for a while and then
-# **stalls**, some 14 points lower. From then on the network gets nothing more out of the training images that carries over
+# Read the left panel. The dashed curve, accuracy on the 500 images the network learns from, reaches **100 %** after about
+# 12 epochs and stays there. The solid curve, accuracy on 1,000 images it has never seen, climbs with it for a while and then
+# **stalls** near 87 %, more than 12 points lower. From then on the network gets nothing more out of the training images that carries over
 # to new ones; whatever it still changes is fitting the 500 images, not digits in general.
 #
-# The right panel shows the same thing more sharply. The validation loss falls, reaches its lowest point and then **rises**, though
+# The right panel shows the same thing more sharply. The validation loss falls, reaches its lowest point (about 0.47, around epoch 12)
+# and then **rises** again, though
 # the validation accuracy does not drop: the network keeps making its training predictions more confident (the training loss heads
 # to 0), and on the validation images it is wrong about as often as before but ever more sure of itself when it is. That is
 # **over-fitting**: a model that has started to describe its training set rather than the problem.
@@ -581,9 +582,10 @@ print(f"average of {n_members} thinned networks: {ensemble_acc:.1%}  "
       f"(it predicts the same digit as test mode for {agree:.1%} of the validation images)")
 
 # %% [markdown] id="modes-notes"
-# Test mode is deterministic and close to the ensemble of thinned networks, at the cost of one forward pass instead of twenty. A
-# single thinned network, which is what you get by evaluating in training mode, is clearly worse: it is one random member of
-# the ensemble, missing half its hidden units.
+# Test mode is deterministic, and it is close to the ensemble of thinned networks (on the offline subset both about 88 %, and they
+# predict the same digit for more than 95 % of the images) at the cost of one forward pass instead of twenty. A single thinned
+# network, which is what you get by evaluating in training mode, is clearly worse (about 80 %): it is one random member of the
+# ensemble, missing half its hidden units and half of every image.
 
 # %% [markdown] id="compare-intro"
 # ## 7. Dropout against L2, on one figure
@@ -593,8 +595,7 @@ print(f"average of {n_members} thinned networks: {ensemble_acc:.1%}  "
 # * **no regularisation** (the run of section 1);
 # * **dropout** (the run of section 6);
 # * **L2**: no dropout, but lecture 02's penalty $\text{reg} \cdot \sum W^2$ on both weight matrices, with `reg = 0.001`. It pulls every
-#   weight towards 0, so that no single pixel or unit gets a large say. (We tried a few values of `reg`; larger ones start to cost
-#   training accuracy without helping validation.)
+#   weight towards 0, so that no single pixel or unit gets a large say.
 #
 # Then, once, the 1,000 held-out **test** images.
 
@@ -614,16 +615,21 @@ for (name, h), net in zip(histories.items(), nets):
     test_accs[name] = accuracy_of(net, X_test, y_test)
     print(f"{name:28s} {h['train_acc'][-1]:7.1%} {h['val_acc'][-1]:11.1%} {h['train_acc'][-1] - h['val_acc'][-1]:6.1%} "
           f"{min(h['val_loss']):14.3f} {test_accs[name]:7.1%}")
-course.runtime.expect_accuracy(test_accs[f"dropout (keep {KEEP_INPUT} / {KEEP_HIDDEN})"], at_least=0.84,
+course.runtime.expect_accuracy(test_accs[f"dropout (keep {KEEP_INPUT} / {KEEP_HIDDEN})"], at_least=0.86,
                                description=f"the dropout network trained on {N_TRAIN} images of {data.description}")
 
 # %% [markdown] id="compare-notes"
-# What the figure and the table show (your numbers may differ a little; on the course's offline subset they are close to these):
+# What the figure and the table show (on the course's offline subset; with full MNIST the 500 images are different ones and the
+# numbers move by a point or so):
 #
-# * Without regularisation the network memorises the 500 images and the gap between training and validation accuracy is the largest.
-# * With dropout the training curve climbs more slowly (every step trains a different thinned network), the validation accuracy ends
-#   higher, the gap is smaller and the validation loss stays lower: the network's confidence is better deserved.
-# * L2 at this strength barely changes the accuracy; its main effect is on the validation loss, which no longer creeps up.
+# * Without regularisation the network memorises the 500 images: 100 % on them, about 87.5 % on the validation images, a gap of
+#   12.5 points, and a validation loss that creeps up from about 0.47 to 0.52 after epoch 12.
+# * With dropout the training curve climbs more slowly (every step trains a different thinned network, on damaged images), the
+#   validation accuracy ends almost a point higher and the gap shrinks by about as much. The validation loss drops to about 0.40 and
+#   stays there: the network is confident where it has reason to be. On the test images the difference is larger, about 90 %
+#   against 88 %.
+# * L2 with `reg = 0.001` barely changes the accuracy; the validation loss creeps up less than without regularisation. In our runs larger
+#   values (0.01, 0.03) lowered the validation accuracy.
 #
 # The gains are a couple of points, not a miracle: **500 images hold only so much information about handwritten digits**, and no
 # regulariser can add what is not there. Dropout's real strength shows with much bigger networks (the 2014 paper used layers of
