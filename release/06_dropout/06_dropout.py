@@ -116,8 +116,8 @@ class MLP:
 
 # %% [markdown] id="train-intro"
 # The training loop is lecture 03's: mini-batches of 50, plain gradient descent with learning rate 0.2, and after every epoch the
-# accuracy on the training and the validation images and the validation loss. 60 epochs of 10 mini-batches each take a few
-# seconds. (While the autograder runs the notebook, every experiment is cut to a few epochs.)
+# accuracy on the training and the validation images and the validation loss. 60 epochs of 10 mini-batches take about ten
+# seconds on a laptop. (While the autograder runs the notebook, every experiment is cut to a few epochs.)
 
 # %% id="train-fn"
 from tqdm.auto import tqdm
@@ -467,8 +467,8 @@ dx = call("dropout_backward", dropout_backward, dout, cache)
 check_shape(dx, x.shape, "dx")
 check_unchanged(dout_before, dout, "The upstream gradient `dout`")
 dropped = np.asarray(out) == 0
-check(np.all(np.asarray(dx)[dropped] == 0), "dx is not 0 where the forward pass dropped a unit: use the mask from the cache, "
-      "not a new one.")
+check(np.all(np.asarray(dx)[dropped] == 0), "dx is not 0 where the forward pass dropped a unit: multiply dout by the mask "
+      "the forward pass used (keep it in the cache; do not draw a new one).")
 # the numerical gradient of sum(out * dout): the seed fixes the mask, so every evaluation uses the same thinned network
 check_gradient(lambda x_: np.sum(dropout_forward(x_, param)[0] * dout), x, dx, "dx in training mode",
                hint="dx = dout * mask / keep_prob: the same mask and the same 1/keep_prob scaling as the forward pass.")
