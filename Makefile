@@ -1,12 +1,13 @@
 # Two commands do everything on a fresh machine (Python 3.9+ with venv):
 #   make demo   set up .venv, regenerate the release, grade the sample class, print the grade table
 #   make test   set up .venv, run the whole test suite (nbval on every source notebook included)
+#   make lab    set up .venv and open the course in JupyterLab (the notebooks are under release/)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 WORKERS ?= 2
 
-.PHONY: demo test setup clean sandbox-tool
+.PHONY: demo test lab setup clean sandbox-tool
 
 setup: $(VENV)/.installed
 
@@ -19,6 +20,9 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 
 demo: setup
 	$(PY) -m autograder demo
+
+lab: setup
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) --ServerApp.default_url=/lab/tree/release
 
 test: setup
 	COURSE_OFFLINE=1 MPLBACKEND=Agg OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m pytest -n $(WORKERS) --dist loadfile -p no:cacheprovider \

@@ -3,7 +3,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import collect, demo, export, feedback, grade, lecture_text, release
+from . import bundle, collect, demo, export, feedback, grade, lecture_text, nbgrader_setup, release, report
 from .workspace import DEFAULT_WORKSPACE, assignments, check_assignment
 
 
@@ -21,6 +21,11 @@ def main(argv=None):
     p.add_argument("--check", action="store_true", help="only check that every notebook is what its text builds")
     p = add("release", help="build, then regenerate release/ from source_notebooks/")
     p.add_argument("assignments", nargs="*", help="default: all")
+    p = add("bundle", help="a zip per assignment for students (notebook, course helpers, data, README); "
+                           "or with --tree the public student repository")
+    p.add_argument("assignments", nargs="*", help="default: all")
+    p.add_argument("--out", type=Path, default=Path("bundles"), help="folder for the zips (default: bundles/)")
+    p.add_argument("--tree", type=Path, help="write the student-facing public tree into this folder instead")
     p = add("collect", help="import handed-in notebooks (folder per student, or an LMS folder or zip)")
     p.add_argument("path", type=Path)
     p.add_argument("--assignment", required=True)
@@ -35,7 +40,10 @@ def main(argv=None):
     p.add_argument("assignment")
     p = add("export", help="write the grade table as CSV")
     p.add_argument("--assignment")
-    p.add_argument("--out", type=Path, help="CSV file (default: print to the terminal)")
+    p.add_argument("--out", type=Path, help="CSV file (default: print to the terminal); a grade report "
+                   "(<out>-report.png and .html: score histogram, share passing each test cell) is written beside it")
+    p.add_argument("--format", choices=["table", "canvas"], default="table",
+                   help="canvas: Canvas's gradebook-import CSV (ID = the Canvas user id collect found)")
     add("demo", help="release, then grade the bundled sample class and print the grade table")
     args = parser.parse_args(argv)
 
@@ -48,8 +56,17 @@ def main(argv=None):
             for a in args.assignments or assignments():
                 lecture_text.build(check_assignment(a))
                 print(f"released {release.generate(check_assignment(a))}")
+        elif args.command == "bundle":
+            chosen = [check_assignment(a) for a in args.assignments] or assignments()
+            if args.tree:
+                print(f"wrote the public student tree to {bundle.write_tree(args.tree, chosen)}")
+            else:
+                for a in chosen:
+                    path = bundle.write_zip(a, args.out)
+                    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
         elif args.command == "collect":
             records = collect.collect(args.path, check_assignment(args.assignment), args.workspace, args.pattern)
+            nbgrader_setup.write(args.workspace)  # nbgrader's own tools, run there, use the course's pipeline
             for r in records:
                 print(f"{r['student_id']:<12} {r['file']:<50} {r['status']}")
             print(f"{sum(r['status'] == 'collected' for r in records)} new or changed submissions to grade, "
@@ -66,10 +83,18 @@ def main(argv=None):
             table = export.rows(args.workspace, args.assignment)
             if not table:
                 print(f"note: nothing collected yet in {args.workspace}; run `collect` first", file=sys.stderr)
-            if args.out:
+            if args.format == "canvas":
+                out = args.out or Path("canvas-grades.csv")
+                print(f"wrote Canvas's gradebook import for {len({r['student_id'] for r in table})} students "
+                      f"to {report.to_canvas(table, out)}")
+            elif args.out:
                 print(f"wrote {len(table)} rows to {export.to_csv(table, args.out)}")
             else:
                 sys.stdout.write(export.to_csv(table))
+            if args.out:
+                made = report.write_report(args.workspace, args.out, args.assignment)
+                if made:
+                    print(f"wrote the grade report {made[1]} (and {made[0].name})")
         elif args.command == "demo":
             return 0 if demo.run(args.workspace) else 1
     except (ValueError, FileNotFoundError, KeyError, RuntimeError) as exc:

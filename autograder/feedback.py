@@ -9,16 +9,23 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.apps import NbGraderAPI
 from nbgrader.preprocessors import GetGrades
 
+from . import feedback_page
+from .feedback_page import PrerenderMath
 from .ledger import Ledger
 from .preprocessors import HideTests
 from .workspace import nbgrader_config, notebook_name
 
 
+def configure(config):
+    """The feedback steps, for ``generate`` and for nbgrader's own ``generate_feedback`` (``nbgrader_setup``)."""
+    config.GenerateFeedback.preprocessors = [HideTests, GetGrades, PrerenderMath, CSSHTMLHeaderPreprocessor]
+    return feedback_page.configure(config)  # formulas offline, long lines wrapped
+
+
 def generate(workspace, assignment):
     """Write feedback for every graded submission; returns the HTML paths."""
     workspace = Path(workspace)
-    config = nbgrader_config(workspace)
-    config.GenerateFeedback.preprocessors = [HideTests, GetGrades, CSSHTMLHeaderPreprocessor]
+    config = configure(nbgrader_config(workspace))
     api = NbGraderAPI(config=config)
     paths = []
     for record in Ledger(workspace).for_assignment(assignment):

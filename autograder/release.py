@@ -13,6 +13,7 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 from nbgrader.apps import NbGraderAPI
 from nbgrader.converters import GenerateAssignment
+from nbgrader.coursedir import CourseDirectory
 
 from course import config as course_config
 
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 class StampCourseLinks(Preprocessor):
-    """Replace ``{{COLAB_URL}}`` and ``{{COURSE_PIP_URL}}`` in every cell."""
+    """Replace ``{{COLAB_URL}}``, ``{{COURSE_PIP_URL}}`` and ``{{NOTEBOOK}}`` (the file's name) in every cell."""
 
     enabled = Bool(True)
 
@@ -30,7 +31,8 @@ class StampCourseLinks(Preprocessor):
         assignment = resources["nbgrader"]["assignment"]
         path = f"release/{assignment}/{notebook_name(assignment)}"
         values = {"{{COLAB_URL}}": course_config.colab_url(path),
-                  "{{COURSE_PIP_URL}}": course_config.pip_url()}
+                  "{{COURSE_PIP_URL}}": course_config.pip_url(),
+                  "{{NOTEBOOK}}": notebook_name(assignment)}
         for cell in nb.cells:
             for placeholder, value in values.items():
                 cell.source = cell.source.replace(placeholder, value)
@@ -45,6 +47,8 @@ def generate(assignment, release_dir=RELEASE_DIR, workspace=None):
     """
     with tempfile.TemporaryDirectory() as tmp:
         config = nbgrader_config(workspace or tmp, release_dir=release_dir)
+        # the lecture text <A>.py holds the solutions and hidden tests: never copy it into the release
+        config.CourseDirectory.ignore = CourseDirectory.class_traits()["ignore"].default() + [f"{assignment}.py"]
         config.GenerateAssignment.preprocessors = [StampCourseLinks] + list(
             GenerateAssignment.class_traits()["preprocessors"].default())
         api = NbGraderAPI(config=config)

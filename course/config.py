@@ -1,6 +1,10 @@
 """Where the course lives. Change ``COURSE_REPO`` here and run
 ``python -m autograder release``: every release notebook's "Open in Colab"
-link and its Colab install line are stamped from these two values."""
+link and its Colab install line are stamped from these two values.
+
+``COURSE_REPO`` is the public student repository, the tree ``python -m autograder bundle --tree``
+writes (release notebooks, these helpers, no solutions); the instructor's repository, with
+``source_notebooks/``, stays private."""
 
 COURSE_REPO = "nn-from-scratch/course"
 COURSE_BRANCH = "main"

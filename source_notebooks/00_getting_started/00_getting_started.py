@@ -61,7 +61,7 @@ print("counter is", counter)
 # %% [markdown] id="jupyter-steps"
 # ### 1.1 In JupyterLab, on your own computer
 #
-# 1. Install Python 3 (3.9 or newer). In a terminal: `pip install jupyterlab numpy matplotlib tqdm`.
+# 1. Install Python 3 (3.9 or newer). In a terminal: `pip install jupyterlab ipywidgets numpy matplotlib tqdm`.
 # 2. Download the course folder and unzip it. Keep its layout: the notebooks in `release/` find the course's helper package
 #    `course/` by looking in the folders above them.
 # 3. In a terminal, go into the course folder (`cd path/to/the/course/folder`) and start `jupyter lab`. A browser tab opens.
@@ -79,10 +79,11 @@ print("counter is", counter)
 # 1. **Once:** open [colab.research.google.com](https://colab.research.google.com) with your Google account. Colab keeps
 #    notebooks in a Drive folder named **Colab Notebooks**; it appears in *My Drive* the first time you save a notebook in
 #    Colab, or you can create it yourself (spelt exactly like that).
-# 2. Unzip the course folder on your computer. In [Google Drive](https://drive.google.com), open *My Drive → Colab Notebooks*
-#    and upload the **unzipped folder** with *New → Folder upload*. Upload the folder, not the `.zip`, and put it directly
-#    inside *Colab Notebooks*, not one level deeper: the setup cell looks for `Colab Notebooks/<course folder>/course/`.
-# 3. In Drive, open the course folder → `release` → `00_getting_started`, double-click `00_getting_started.ipynb` and choose
+# 2. Your instructor hands out each assignment as a zip holding one folder (the notebook and the course's helper package
+#    `course/`). Unzip it on your computer. In [Google Drive](https://drive.google.com), open *My Drive → Colab Notebooks*
+#    and upload the **unzipped folder** with *New → Folder upload* (the folder, not the `.zip`). The setup cell finds the
+#    notebook's folder wherever it is in *Colab Notebooks* or *My Drive*, a few folders deep at most.
+# 3. In Drive, open the folder (in the whole course folder: `release` → `00_getting_started`), double-click `00_getting_started.ipynb` and choose
 #    *Open with → Google Colaboratory*.
 # 4. Run the **first code cell** (Shift+Enter, or its ▶ button). Colab asks whether this notebook may access your Google Drive
 #    files: click *Connect to Google Drive*, pick the Google account you uploaded the folder with, and allow access.
@@ -101,11 +102,12 @@ print("counter is", counter)
 # %% [markdown] id="setup-explained"
 # ### 1.3 What the setup cell does
 #
-# One notebook works in both places because of its first code cell. It runs `import course`, the course's helper package
-# (plots, checks, the MNIST loader). If Python cannot find it, the cell goes looking: in Colab it connects your Google Drive
-# (the permission you gave) and searches `Colab Notebooks/*/course`; in Jupyter it searches the notebook's folder and the
-# folders above it. If that search finds nothing (as with the *Open in Colab* badge, which opens the notebook without your
-# folder), it installs the helpers with `pip` from the course's repository. Then it imports NumPy as `np`, matplotlib as `plt` and the check functions, and prints where the helpers came
+# One notebook works in both places because of its first code cell. It looks for the course's helper package `course/`
+# (plots, checks, the MNIST loader): first in the notebook's folder and the folders above it, before any copy installed
+# elsewhere; in Colab it then connects your Google Drive (the permission you gave) and looks for the folder that holds this
+# notebook. If that finds nothing (as with the *Open in Colab* badge, which opens the notebook without your folder), or you
+# did not allow access, it installs the helpers with `pip` from the course's repository; if that fails too, its last line
+# says what to do. Then it imports NumPy as `np`, matplotlib as `plt` and the check functions, and prints where the helpers came
 # from. So: **run the setup cell first**, and again whenever the kernel was restarted. The next cell tells you where you are.
 
 # %% id="where-am-i"

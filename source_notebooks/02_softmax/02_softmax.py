@@ -465,7 +465,7 @@ course.plots.show_images(X_train[:20], titles=y_train[:20]);
 # (`course.runtime.scaled(15, when_grading=2)` is just 15 on your machine; the autograder, which only checks your functions, trains for 2.)
 
 # %% id="train"
-from tqdm.auto import tqdm
+from course.progress import progress  # tqdm's bar: a widget in JupyterLab and Colab, else plain text
 
 
 def predict(W, b, X):
@@ -478,7 +478,7 @@ def train_linear_softmax(X, y, X_val, y_val, num_classes=10, learning_rate=0.5, 
     W = 0.001 * rng.standard_normal((X.shape[1], num_classes))
     b = np.zeros(num_classes)
     history = {"loss": [], "train_acc": [], "val_acc": []}
-    for epoch in tqdm(range(epochs), desc="epochs"):
+    for epoch in progress(range(epochs), desc="epochs"):
         order = rng.permutation(len(y))
         for start in range(0, len(y), batch_size):
             batch = order[start:start + batch_size]

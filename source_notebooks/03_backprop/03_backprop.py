@@ -1146,7 +1146,7 @@ print(f"train {X_train.shape}, validation {X_val.shape}, test {X_test.shape}")
 # full MNIST. While the autograder runs the notebook it trains for a single epoch.
 
 # %% id="train"
-from tqdm.auto import tqdm
+from course.progress import progress  # tqdm's bar: a widget in JupyterLab and Colab, else plain text
 
 
 def predict(net, X):
@@ -1156,7 +1156,7 @@ def predict(net, X):
 def train_two_layer_net(net, X, y, X_val, y_val, learning_rate=0.5, batch_size=100, epochs=25, seed=0):
     rng = np.random.default_rng(seed)
     history = {"loss": [], "train_acc": [], "val_acc": []}
-    for epoch in tqdm(range(epochs), desc="epochs"):
+    for epoch in progress(range(epochs), desc="epochs"):
         order = rng.permutation(len(y))
         for start in range(0, len(y), batch_size):
             batch = order[start:start + batch_size]

@@ -120,7 +120,7 @@ class MLP:
 # seconds on a laptop. (While the autograder runs the notebook, every experiment is cut to a few epochs.)
 
 # %% id="train-fn"
-from tqdm.auto import tqdm
+from course.progress import progress
 
 
 def accuracy_of(net, X, y):
@@ -130,7 +130,7 @@ def accuracy_of(net, X, y):
 def train(net, epochs, learning_rate=0.2, batch_size=50, seed=0, desc="epochs"):
     rng = np.random.default_rng(seed)
     history = {"train_acc": [], "val_acc": [], "val_loss": []}
-    for epoch in tqdm(range(epochs), desc=desc):
+    for epoch in progress(range(epochs), desc=desc):
         order = rng.permutation(len(y_train))
         for start in range(0, len(y_train), batch_size):
             batch = order[start:start + batch_size]
