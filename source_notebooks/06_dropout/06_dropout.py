@@ -70,6 +70,7 @@ N_TRAIN = len(y_train)
 print(f"training images {X_train.shape}, validation {X_val.shape}, test {X_test.shape}")
 print("training images per digit:", np.bincount(y_train, minlength=10))
 
+
 # %% id="network"
 class MLP:
     """affine - ReLU - [dropout] - affine - softmax, with an optional dropout layer on the input pixels as well.
@@ -112,13 +113,14 @@ class MLP:
         _, dW1, db1 = affine_backward(dh, c1)   # the gradient for the (dropped-out) pixels is not needed
         return loss, {"W1": dW1 + 2 * self.reg * p["W1"], "b1": db1, "W2": dW2 + 2 * self.reg * p["W2"], "b2": db2}
 
+
 # %% [markdown] id="train-intro"
 # The training loop is lecture 03's: mini-batches of 50, plain gradient descent with learning rate 0.2, and after every epoch the
-# accuracy on the training and the validation images and the validation loss. 60 epochs of 10 mini-batches each take a few
-# seconds. (While the autograder runs the notebook, every experiment is cut to a few epochs.)
+# accuracy on the training and the validation images and the validation loss. 60 epochs of 10 mini-batches take about ten
+# seconds on a laptop. (While the autograder runs the notebook, every experiment is cut to a few epochs.)
 
 # %% id="train-fn"
-from tqdm.auto import tqdm
+from course.progress import progress
 
 
 def accuracy_of(net, X, y):
@@ -128,7 +130,7 @@ def accuracy_of(net, X, y):
 def train(net, epochs, learning_rate=0.2, batch_size=50, seed=0, desc="epochs"):
     rng = np.random.default_rng(seed)
     history = {"train_acc": [], "val_acc": [], "val_loss": []}
-    for epoch in tqdm(range(epochs), desc=desc):
+    for epoch in progress(range(epochs), desc=desc):
         order = rng.permutation(len(y_train))
         for start in range(0, len(y_train), batch_size):
             batch = order[start:start + batch_size]
@@ -154,12 +156,13 @@ print(f"after {EPOCHS} epochs: training accuracy {plain_history['train_acc'][-1]
 plot_overfitting({"no regularisation": plain_history}, title=f"{N_TRAIN} training images, 407,050 parameters");
 
 # %% [markdown] id="overfit-notes"
-# Read the left panel. The dashed curve, accuracy on the 500 images the network learns from, reaches **100 %** within about
-# 15 epochs and stays there. The solid curve, accuracy on 1,000 images it has never seen, climbs with it for a while and then
-# **stalls**, some 14 points lower. From then on the network gets nothing more out of the training images that carries over
+# Read the left panel. The dashed curve, accuracy on the 500 images the network learns from, reaches **100 %** after about
+# 12 epochs and stays there. The solid curve, accuracy on 1,000 images it has never seen, climbs with it for a while and then
+# **stalls** near 87 %, more than 12 points lower. From then on the network gets nothing more out of the training images that carries over
 # to new ones; whatever it still changes is fitting the 500 images, not digits in general.
 #
-# The right panel shows the same thing more sharply. The validation loss falls, reaches its lowest point and then **rises**, though
+# The right panel shows the same thing more sharply. The validation loss falls, reaches its lowest point (about 0.47, around epoch 12)
+# and then **rises** again, though
 # the validation accuracy does not drop: the network keeps making its training predictions more confident (the training loss heads
 # to 0), and on the validation images it is wrong about as often as before but ever more sure of itself when it is. That is
 # **over-fitting**: a model that has started to describe its training set rather than the problem.
@@ -228,20 +231,21 @@ draw_thinned_networks(layer_sizes, masks);
 # * The expected value is unchanged, but not the spread: $\operatorname{Var}[\text{out}] = a^2 (1-p)/p$, which is exactly the noise
 #   that makes co-adaptation pointless.
 #
-# The check: the activations of 5 units, a million masks with $p = 0.5$, and the average output with and without the $1/p$.
+# The check: the activations of 5 units, 200,000 random masks with $p = 0.5$, and the average output with and without the $1/p$.
 
 # %% id="expectation-check"
 check_rng = np.random.default_rng(0)
 a = np.array([0.3, 1.0, 2.5, 0.0, 4.2])                 # 5 activations after a ReLU
 keep_prob = 0.5
-m = check_rng.random((1_000_000, 5)) < keep_prob        # a million masks, one row each
+m = check_rng.random((200_000, 5)) < keep_prob          # 200,000 masks, one row each
 plain = m * a                                           # dropout without rescaling
 inverted = m * a / keep_prob                            # inverted dropout
 print("activations a          :", a)
-print("mean of m * a          :", plain.mean(axis=0).round(3), "  <- about p * a")
-print("mean of m * a / p      :", inverted.mean(axis=0).round(3), "  <- about a: unchanged")
-print("variance of m * a / p  :", inverted.var(axis=0).round(3))
-print("a**2 * (1 - p) / p     :", (a ** 2 * (1 - keep_prob) / keep_prob).round(3))
+print("mean of m * a          :", plain.mean(axis=0).round(2), "  <- about p * a")
+print("mean of m * a / p      :", inverted.mean(axis=0).round(2), "  <- about a: unchanged")
+print("variance of m * a / p  :", inverted.var(axis=0).round(2))
+print("a**2 * (1 - p) / p     :", (a ** 2 * (1 - keep_prob) / keep_prob).round(2))
+
 
 # %% [markdown] id="forward-task"
 # ## 4. Your turn: `dropout_forward`
@@ -282,6 +286,7 @@ def dropout_forward(x, dropout_param):
     cache = (dict(dropout_param), mask)
     return out, cache
     ### END SOLUTION
+
 
 # %% tests id="test_dropout_forward" points=4
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
@@ -444,6 +449,7 @@ def dropout_backward(dout, cache):
     return dout
     ### END SOLUTION
 
+
 # %% tests id="test_dropout_backward" points=2
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
 
@@ -461,8 +467,8 @@ dx = call("dropout_backward", dropout_backward, dout, cache)
 check_shape(dx, x.shape, "dx")
 check_unchanged(dout_before, dout, "The upstream gradient `dout`")
 dropped = np.asarray(out) == 0
-check(np.all(np.asarray(dx)[dropped] == 0), "dx is not 0 where the forward pass dropped a unit: use the mask from the cache, "
-      "not a new one.")
+check(np.all(np.asarray(dx)[dropped] == 0), "dx is not 0 where the forward pass dropped a unit: multiply dout by the mask "
+      "the forward pass used (keep it in the cache; do not draw a new one).")
 # the numerical gradient of sum(out * dout): the seed fixes the mask, so every evaluation uses the same thinned network
 check_gradient(lambda x_: np.sum(dropout_forward(x_, param)[0] * dout), x, dx, "dx in training mode",
                hint="dx = dout * mask / keep_prob: the same mask and the same 1/keep_prob scaling as the forward pass.")
@@ -552,6 +558,7 @@ dropout_history = train(dropout_net, EPOCHS, desc="dropout")
 print(f"after {EPOCHS} epochs: training accuracy {dropout_history['train_acc'][-1]:.1%}, "
       f"validation accuracy {dropout_history['val_acc'][-1]:.1%}")
 
+
 # %% id="modes-demo"
 def thinned_scores(net, X, seed):
     """The scores of one thinned network: the forward pass of net.loss in training mode, without the loss."""
@@ -575,9 +582,10 @@ print(f"average of {n_members} thinned networks: {ensemble_acc:.1%}  "
       f"(it predicts the same digit as test mode for {agree:.1%} of the validation images)")
 
 # %% [markdown] id="modes-notes"
-# Test mode is deterministic and close to the ensemble of thinned networks, at the cost of one forward pass instead of twenty. A
-# single thinned network, which is what you get by evaluating in training mode, is clearly worse: it is one random member of
-# the ensemble, missing half its hidden units.
+# Test mode is deterministic, and it is close to the ensemble of thinned networks (on the offline subset both about 88 %, and they
+# predict the same digit for more than 95 % of the images) at the cost of one forward pass instead of twenty. A single thinned
+# network, which is what you get by evaluating in training mode, is clearly worse (about 80 %): it is one random member of the
+# ensemble, missing half its hidden units and half of every image.
 
 # %% [markdown] id="compare-intro"
 # ## 7. Dropout against L2, on one figure
@@ -587,8 +595,7 @@ print(f"average of {n_members} thinned networks: {ensemble_acc:.1%}  "
 # * **no regularisation** (the run of section 1);
 # * **dropout** (the run of section 6);
 # * **L2**: no dropout, but lecture 02's penalty $\text{reg} \cdot \sum W^2$ on both weight matrices, with `reg = 0.001`. It pulls every
-#   weight towards 0, so that no single pixel or unit gets a large say. (We tried a few values of `reg`; larger ones start to cost
-#   training accuracy without helping validation.)
+#   weight towards 0, so that no single pixel or unit gets a large say.
 #
 # Then, once, the 1,000 held-out **test** images.
 
@@ -608,16 +615,21 @@ for (name, h), net in zip(histories.items(), nets):
     test_accs[name] = accuracy_of(net, X_test, y_test)
     print(f"{name:28s} {h['train_acc'][-1]:7.1%} {h['val_acc'][-1]:11.1%} {h['train_acc'][-1] - h['val_acc'][-1]:6.1%} "
           f"{min(h['val_loss']):14.3f} {test_accs[name]:7.1%}")
-course.runtime.expect_accuracy(test_accs[f"dropout (keep {KEEP_INPUT} / {KEEP_HIDDEN})"], at_least=0.84,
+course.runtime.expect_accuracy(test_accs[f"dropout (keep {KEEP_INPUT} / {KEEP_HIDDEN})"], at_least=0.86,
                                description=f"the dropout network trained on {N_TRAIN} images of {data.description}")
 
 # %% [markdown] id="compare-notes"
-# What the figure and the table show (your numbers may differ a little; on the course's offline subset they are close to these):
+# What the figure and the table show (on the course's offline subset; with full MNIST the 500 images are different ones and the
+# numbers move by a point or so):
 #
-# * Without regularisation the network memorises the 500 images and the gap between training and validation accuracy is the largest.
-# * With dropout the training curve climbs more slowly (every step trains a different thinned network), the validation accuracy ends
-#   higher, the gap is smaller and the validation loss stays lower: the network's confidence is better deserved.
-# * L2 at this strength barely changes the accuracy; its main effect is on the validation loss, which no longer creeps up.
+# * Without regularisation the network memorises the 500 images: 100 % on them, about 87.5 % on the validation images, a gap of
+#   12.5 points, and a validation loss that creeps up from about 0.47 to 0.52 after epoch 12.
+# * With dropout the training curve climbs more slowly (every step trains a different thinned network, on damaged images), the
+#   validation accuracy ends almost a point higher and the gap shrinks by about as much. The validation loss drops to about 0.40 and
+#   stays there: the network is confident where it has reason to be. On the test images the difference is larger, about 90 %
+#   against 88 %.
+# * L2 with `reg = 0.001` barely changes the accuracy; the validation loss creeps up less than without regularisation. In our runs larger
+#   values (0.01, 0.03) lowered the validation accuracy.
 #
 # The gains are a couple of points, not a miracle: **500 images hold only so much information about handwritten digits**, and no
 # regulariser can add what is not there. Dropout's real strength shows with much bigger networks (the 2014 paper used layers of

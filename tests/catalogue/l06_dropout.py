@@ -156,9 +156,9 @@ VISIBLE = {
     "a fixed seed: the same mask on every call": "different seeds gave the same mask",
     "multiplies x in place": "changed its argument `x` in place",
     "one mask per feature, shared by every example of the batch": "has the same mask",
-    "passes dout through unchanged, forgetting the mask": "use the mask from the cache",
+    "passes dout through unchanged, forgetting the mask": "multiply dout by the mask the forward pass used",
     "applies the mask but not the 1/keep_prob scaling": "the same 1/keep_prob scaling",
-    "draws a new mask with a fresh generator": "use the mask from the cache",
+    "draws a new mask with a fresh generator": "do not draw a new one",
     "zeroes and scales dout in place": "changed its argument `dout` in place",
     "scales by 1/keep_prob in test mode too": "dx is dout",
 }
