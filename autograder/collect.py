@@ -71,9 +71,10 @@ def _read_regular_file(path):
         if os.path.islink(path):
             raise ValueError("the file is a symbolic link; links are not followed") from None
         raise ValueError(f"the file cannot be read ({exc.strerror})") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise ValueError("not a notebook: not a regular file")
     with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-            raise ValueError("not a notebook: not a regular file")
         return f.read()
 
 

@@ -70,8 +70,8 @@ def repair_metadata(nb, release_nb):
         notes.append(f"the nbgrader metadata of {len(changed)} cell(s) was changed, restored from the release: "
                      + ", ".join(changed[:4]))
     if unknown:
-        notes.append(f"{len(unknown)} cell(s) claimed grade ids the release does not have ({', '.join(unknown[:4])}); "
-                     "they count as the student's own cells")
+        notes.append(f"{len(unknown)} cell(s) carried nbgrader metadata for grade ids the release does not have "
+                     f"({', '.join(unknown[:4])}): removed, they count as the student's own cells")
     return notes
 
 
