@@ -151,11 +151,13 @@ def _safe_extract(zip_path, dest):
             else:
                 zf.extract(member, dest)
         for member in links:
-            where = dest / member.filename.rstrip("/")
-            if not where.exists() and not where.is_symlink():
-                where.parent.mkdir(parents=True, exist_ok=True)
-                text = zf.read(member)[:1000].decode("utf-8", "replace").replace("\0", "?") or "?"
-                os.symlink(text, where)
+            rel = Path(member.filename.rstrip("/"))
+            where = dest / rel
+            if any((dest / up).is_symlink() for up in rel.parents) or os.path.lexists(where):
+                continue  # never make anything through a link made here
+            where.parent.mkdir(parents=True, exist_ok=True)
+            text = zf.read(member)[:1000].decode("utf-8", "replace").replace("\0", "?") or "?"
+            os.symlink(text, where)
 
 
 def discover(inbox, pattern=CANVAS_PATTERN):

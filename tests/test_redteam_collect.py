@@ -72,10 +72,16 @@ def test_zip_members_that_are_links_are_refused(tmp_path, workspace):
         link.external_attr = (stat.S_IFLNK | 0o777) << 16
         zf.writestr(link, str(SOURCE_DIR / A / NB))
         zf.writestr("roeann_2002_901_02_softmax.ipynb", nbformat.writes(release_nb(A)))
+        for name, target in [("outside_2003_902_x", str(tmp_path / "outside")),   # a link to a folder, then
+                             ("outside_2003_902_x/y_2004_903_02_softmax.ipynb", "z")]:  # a link through it
+            info = zipfile.ZipInfo(name)
+            info.create_system, info.external_attr = 3, (stat.S_IFLNK | 0o777) << 16
+            zf.writestr(info, target)
     rows = _rows(collect.collect(zpath, A, workspace))
     assert rows["2002"]["status"] == "collected"
     assert rows["2001"]["status"].startswith("not graded:") and "symbolic link" in rows["2001"]["status"]
     assert not (workspace / "submitted" / "2001").exists()
+    assert not (tmp_path / "outside").exists(), "something was made through a link in the zip"
 
 
 # ---------------------------------------------------------------- item 3: complex results fail the checks
