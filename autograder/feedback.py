@@ -74,6 +74,8 @@ class SanitizeStudentContent(SanitizeHTML):
         elif cell.cell_type == "code":
             for out in cell.get("outputs", []):
                 if out.get("output_type") in ("display_data", "execute_result"):
+                    if isinstance(out.get("metadata"), dict):
+                        out.metadata.pop("filenames", None)  # the page would take an image's address from it
                     data = out.get("data", {})
                     for key in list(data):
                         if key in ("text/html", "text/markdown"):
