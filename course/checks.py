@@ -26,10 +26,16 @@ def check(condition, message):
 def _as_array(value, what):
     check(value is not None, f"{what} is None: did you forget a `return`?")
     try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
+        raw = np.asarray(value)
+    except (TypeError, ValueError):  # ragged nested lists, objects NumPy cannot hold
         raise AssertionError(f"{what} should be a NumPy array of numbers, got {type(value).__name__}") from None
-    return arr
+    # Only real numbers count: converting a complex array to float64 would silently drop its imaginary
+    # part, and an object or string array would be converted element by element.
+    check(raw.dtype.kind != "c", f"{what} holds complex numbers ({raw.dtype}); it should hold real numbers. "
+          "Complex values usually come from a square root or power of a negative number.")
+    check(raw.dtype.kind in "biuf", f"{what} should be a NumPy array of real numbers; "
+          f"got {type(value).__name__} with dtype {raw.dtype}")
+    return raw.astype(np.float64)
 
 
 def _shaped(value, shape, what):
