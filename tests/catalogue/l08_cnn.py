@@ -115,7 +115,7 @@ WRONG = [
     return (H - HH) // stride + 1'''),
     ("conv_output_size", "pads one side only", '''def conv_output_size(H, HH, stride, pad):
     return (H + pad - HH) // stride + 1'''),
-    ("conv_output_size", "ignores the stride", '''def conv_output_size(H, HH, stride, pad):
+    ("conv_output_size", "ignores the stride: H + 2 * pad - HH + 1", '''def conv_output_size(H, HH, stride, pad):
     return H + 2 * pad - HH + 1'''),
     ("conv_output_size", "off by one (forgets the + 1)", '''def conv_output_size(H, HH, stride, pad):
     return (H + 2 * pad - HH) // stride'''),
@@ -197,7 +197,7 @@ WRONG = [
         "out = w.reshape(F, -1) @ cols", "out = w.transpose(0, 2, 3, 1).reshape(F, -1) @ cols"))),
 
     # ---- dense_param_count
-    ("dense_param_count", "no biases", '''def dense_param_count(d_in, d_out):
+    ("dense_param_count", "no biases: d_in * d_out", '''def dense_param_count(d_in, d_out):
     return d_in * d_out'''),
     ("dense_param_count", "one bias per input", '''def dense_param_count(d_in, d_out):
     return d_in * d_out + d_in'''),
@@ -323,3 +323,14 @@ def max_pool_forward_naive(x, pool_param):
     per_filter = c_in * HH * WW + 1
     return int(per_filter * filters)'''),
 ]
+
+# The words the visible checks must say for these common mistakes (tests/test_visible_checks.py).
+VISIBLE = {
+    "ignores the stride: H + 2 * pad - HH + 1": "Did you divide by the stride?",
+    "flips the kernel (true convolution)": "the filter is flipped",
+    "db summed over the batch only, not over the positions": "sum dout over the images and the positions",
+    "gradient to every element of the window": "went to every pixel of the window",
+    "rows and columns swapped (one window per row)": "rows and columns swapped",
+    "reshapes to (N, F, ...) directly, no transpose": "right but in the wrong places",
+    "no biases: d_in * d_out": "Did you count the biases?",
+}
