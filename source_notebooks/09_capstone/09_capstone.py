@@ -316,7 +316,8 @@ def _cm_check(y_true, y_pred, C, what, show_expected=True):
     M_arr = np.asarray(M)
     check(np.issubdtype(M_arr.dtype, np.integer), f"{what}: the matrix holds {M_arr.dtype} numbers; counts should be "
                                                   "integers (create it with dtype=int).")
-    hint = "M[t, p] counts the examples whose true class is t and predicted class is p."
+    generic = "M[t, p] counts the examples whose true class is t and predicted class is p."
+    hint = generic
     if np.array_equal(M_arr, expected.T):
         hint = "The matrix is transposed: rows are the TRUE classes, columns the PREDICTED ones."
     elif np.array_equal(M_arr, np.minimum(expected, 1)):
@@ -324,7 +325,7 @@ def _cm_check(y_true, y_pred, C, what, show_expected=True):
                 "Use a loop, np.add.at or np.bincount.")
     elif M_arr.sum() != len(copies[0]):
         hint = f"The counts add up to {M_arr.sum()}, but there are {len(copies[0])} examples: each must be counted once."
-    check_close(M_arr, expected, what, show_expected=show_expected, hint=hint)
+    check_close(M_arr, expected, what, show_expected=show_expected and hint == generic, hint=hint)
 
 
 # Checks for confusion_matrix
