@@ -74,6 +74,7 @@ def shift_right(X, pixels):
     moved[:, :, pixels:] = images[:, :, :28 - pixels]
     return moved.reshape(X.shape)
 
+
 # %% id="dense-net"
 def train_dense(X, y, hidden=128, epochs=10, learning_rate=0.1, batch_size=64, seed=0):
     """A 784-hidden-10 ReLU net trained with plain mini-batch SGD; returns its parameters."""
@@ -101,6 +102,7 @@ def dense_scores(p, X):
 
 dense = train_dense(X_train, y_train, epochs=course.runtime.scaled(10, when_grading=2))
 print(f"dense net, test accuracy on the unshifted test images: {np.mean(dense_scores(dense, X_test).argmax(1) == y_test):.1%}")
+
 
 # %% id="shift-demo"
 def prob_of_label(scores, label):
@@ -242,6 +244,7 @@ ax.set_ylabel("output neuron\n(feature map entry)")
 ax.set_title("filter 1 as a 16×36 dense weight matrix: red +1, blue −1, white 0")
 fig.tight_layout()
 
+
 # %% [markdown] id="padding-intro"
 # ## 3. Padding, stride and the size of the output
 #
@@ -273,6 +276,7 @@ def conv_output_size(H, HH, stride, pad):
     ### BEGIN SOLUTION
     return (H + 2 * pad - HH) // stride + 1
     ### END SOLUTION
+
 
 # %% tests id="test_conv_output_size" points=1
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
@@ -370,6 +374,7 @@ def conv_forward_naive(x, w, b, conv_param):
     cache = (x, w, b, conv_param)
     return out, cache
     ### END SOLUTION
+
 
 # %% tests id="test_conv_forward_naive" points=3
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
@@ -503,6 +508,7 @@ def conv_backward_naive(dout, cache):
     dx = dx_pad[:, :, pad:pad + H, pad:pad + W]
     return dx, dw, db
     ### END SOLUTION
+
 
 # %% tests id="test_conv_backward_naive" points=4
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
@@ -646,6 +652,7 @@ def max_pool_forward_naive(x, pool_param):
     return out, cache
     ### END SOLUTION
 
+
 # %% tests id="test_max_pool_forward_naive" points=2
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
 
@@ -721,6 +728,7 @@ def max_pool_backward_naive(dout, cache):
                     dx[n, c, i * stride + a, j * stride + b] += dout[n, c, i, j]
     return dx
     ### END SOLUTION
+
 
 # %% tests id="test_max_pool_backward_naive" points=3
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
@@ -816,6 +824,7 @@ def dense_param_count(d_in, d_out):
     return d_in * d_out + d_out
     ### END SOLUTION
 
+
 # %% tests id="test_dense_param_count" points=1
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
 
@@ -845,6 +854,7 @@ def conv_param_count(c_in, filters, HH, WW):
     ### BEGIN SOLUTION
     return filters * c_in * HH * WW + filters
     ### END SOLUTION
+
 
 # %% tests id="test_conv_param_count" points=1
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
@@ -999,6 +1009,7 @@ from course.conv_plots import show_im2col
 picture_x = np.arange(1, 19, dtype=float).reshape(1, 2, 3, 3)     # channel 0 holds 1..9, channel 1 holds 10..18
 show_im2col(picture_x, 2, 2);
 
+
 # %% [markdown] id="im2col-picture-notes"
 # Read the first column (red): the top-left window of channel 0 is 1, 2, 4, 5 and of channel 1 is 10, 11, 13, 14, stacked channel
 # after channel. The pixel 5, in the middle of channel 0, lies in all four windows and appears four times. With $N$ images, the
@@ -1043,6 +1054,7 @@ def im2col(x, HH, WW, stride, pad):
             cols[:, i, j] = pixels.transpose(1, 0, 2, 3)
     return cols.reshape(C * HH * WW, N * H_out * W_out)
     ### END SOLUTION
+
 
 # %% tests id="test_im2col" points=3
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
@@ -1140,6 +1152,7 @@ def conv_forward_im2col(x, w, b, conv_param):
     cache = (x, w, b, conv_param, cols)
     return out, cache
     ### END SOLUTION
+
 
 # %% tests id="test_conv_forward_im2col" points=2
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
@@ -1271,6 +1284,7 @@ print("pooling 11x11 -> 5x5: largest difference naive vs fast, forward "
       f"{np.max(np.abs(out_fast - out_naive)):.1e}, backward "
       f"{np.max(np.abs(max_pool_backward_fast(dout, cache_fast) - max_pool_backward_naive(dout, cache_naive))):.1e}")
 
+
 # %% [markdown] id="cnn-intro"
 # ## 9. Training the notes' CNN on MNIST
 #
@@ -1377,6 +1391,7 @@ for name in ("W1", "b2", "W3", "W5"):
         numeric = (plus - minus) / 2e-6
         worst = max(worst, abs(numeric - net_grads[name][index]) / max(1e-8, abs(numeric) + abs(net_grads[name][index])))
     print(f"{name}: largest relative error over 4 entries {worst:.1e}")
+
 
 # %% id="cnn-train"
 def train_cnn(net, X, y, epochs=5, batch_size=64, learning_rate=0.02, momentum=0.9, seed=0):

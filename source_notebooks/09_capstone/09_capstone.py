@@ -57,6 +57,7 @@ X_train, y_train = data.X_train[order[n_val:]], data.y_train[order[n_val:]]
 X_test, y_test = data.X_test, data.y_test
 print(f"train {X_train.shape}, validation {X_val.shape}, test {X_test.shape}")
 
+
 # %% [markdown] id="models-intro"
 # ## 2. The two models of the notes
 #
@@ -99,6 +100,7 @@ class DenseNet:
 
     def scores(self, X, batch_size=500):
         return np.concatenate([self.forward(X[i:i + batch_size])[0] for i in range(0, len(X), batch_size)])
+
 
 # %% id="cnn-model"
 class NotesCNN:
@@ -152,6 +154,7 @@ class NotesCNN:
 for name, model in (("dense", DenseNet()), ("CNN", NotesCNN())):
     print(f"{name}: {sum(v.size for v in model.params.values()):,} parameters")
 
+
 # %% id="train-loop"
 def accuracy_of(model, X, y):
     return float(np.mean(model.scores(X).argmax(axis=1) == y))
@@ -180,6 +183,7 @@ def train(model, X, y, X_val, y_val, epochs, batch_size, learning_rate, momentum
         history["train_acc"].append(accuracy_of(model, X[:2000], y[:2000]))     # a sample of the training images
         history["val_acc"].append(accuracy_of(model, X_val, y_val))
     return history
+
 
 # %% id="train-both"
 subset = data.source == "subset"
@@ -246,6 +250,7 @@ print(f"(here: {data.description}; the notes: full MNIST, 60,000 training / 10,0
 course.runtime.expect_accuracy(dense_acc, at_least=0.92 if subset else 0.95, description="dense 784-512-10, " + data.description)
 course.runtime.expect_accuracy(cnn_acc, at_least=0.96 if subset else 0.98, description="the notes' CNN, " + data.description)
 
+
 # %% [markdown] id="confusion-intro"
 # ## 3. The confusion matrix
 #
@@ -293,6 +298,7 @@ def confusion_matrix(y_true, y_pred, num_classes):
         M[t, p] += 1
     return M
     ### END SOLUTION
+
 
 # %% tests id="test_confusion_matrix" points=4
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
@@ -405,6 +411,7 @@ print(f"the CNN misclassifies {np.sum(cnn_pred != y_test)} of {len(y_test)} test
 course.plots.show_images(X_test[wrong], ncols=10, size=1.5,
                          titles=[f"{y_test[k]} → {cnn_pred[k]} {cnn_probs[k, cnn_pred[k]]:.2f}\n({cnn_probs[k, y_test[k]]:.2f})"
                                  for k in wrong]);
+
 
 # %% [markdown] id="next-intro"
 # ## 5. What to try next
