@@ -757,7 +757,8 @@ def _pool_backward_check(x, ph, pw, s, dout, what, show_expected=False):
     check_unchanged(dout0, dout, "The upstream gradient `dout`")
     check_shape(dx, x.shape, f"dx in {what} (it must have the shape of x)")
     dx = np.asarray(dx, dtype=float)
-    hint = "Only the position of each window's maximum receives that window's gradient; every other pixel gets 0."
+    hint = ("Only the position of each window's maximum receives that window's gradient; every other pixel gets 0. "
+            "Where windows overlap, a pixel can win several windows: add their gradients with +=.")
     spread = np.zeros(x.shape)
     Ho, Wo = dout.shape[2:]
     for i in range(Ho):
