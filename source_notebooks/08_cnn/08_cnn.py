@@ -56,7 +56,7 @@
 
 # %% id="load-mnist"
 from course.data import load_mnist
-from tqdm.auto import tqdm
+from course.progress import progress
 
 data = load_mnist()
 X_train, y_train = data.X_train, data.y_train
@@ -1413,7 +1413,7 @@ def train_cnn(net, X, y, epochs=5, batch_size=64, learning_rate=0.02, momentum=0
     for _ in range(epochs):
         start = time.perf_counter()
         order = rng.permutation(len(y))
-        for first in tqdm(range(0, len(y), batch_size), desc=f"epoch {len(history['epoch_seconds']) + 1}/{epochs}",
+        for first in progress(range(0, len(y), batch_size), desc=f"epoch {len(history['epoch_seconds']) + 1}/{epochs}",
                           leave=False):
             batch = order[first:first + batch_size]
             loss, grads = net.loss(X[batch], y[batch])

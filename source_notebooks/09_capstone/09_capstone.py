@@ -45,7 +45,7 @@
 # %% id="load-mnist"
 from course.data import load_mnist
 from course.conv_fast import conv_backward_im2col, max_pool_forward_fast, max_pool_backward_fast
-from tqdm.auto import tqdm
+from course.progress import progress
 import time
 
 data = load_mnist()
@@ -167,7 +167,7 @@ def train(model, X, y, X_val, y_val, epochs, batch_size, learning_rate, momentum
     total = epochs * int(np.ceil(len(y) / batch_size))
     step = 0
     history = {"loss": [], "train_acc": [], "val_acc": [], "epoch_seconds": []}
-    for epoch in tqdm(range(epochs), desc=name):
+    for epoch in progress(range(epochs), desc=name):
         start = time.perf_counter()
         order = rng.permutation(len(y))
         for first in range(0, len(y), batch_size):
