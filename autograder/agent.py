@@ -135,11 +135,11 @@ class _Session:
     def handle(self, msg, blobs):
         op = msg["op"]
         try:
-            arrays = {}
+            arrays, generators = {}, {}
             target = wire.decode(msg.get("target"), blobs, self._resolve, arrays=arrays)
             if op == "call":
-                args = wire.decode(msg.get("args"), blobs, self._resolve, arrays=arrays)
-                kwargs = wire.decode(msg.get("kwargs"), blobs, self._resolve, arrays=arrays)
+                args = wire.decode(msg.get("args"), blobs, self._resolve, arrays=arrays, generators=generators)
+                kwargs = wire.decode(msg.get("kwargs"), blobs, self._resolve, arrays=arrays, generators=generators)
                 before = {i: a.copy() for i, a in arrays.items()}
                 state = wire.decode(msg.get("state"), blobs, self._resolve)
                 with wire.apply_state(state):
@@ -150,7 +150,10 @@ class _Session:
                 # arrays the call changed in place go back, so the judge sees the change on its own arrays
                 changed = {str(i): a for i, a in arrays.items()
                            if a.shape != before[i].shape or a.dtype != before[i].dtype or a.tobytes() != before[i].tobytes()}
-                return self.reply({"op": "return"}, result, extra={"changed": changed, "state": _state_after()})
+                # so do the states the judge's random generators reached here
+                moved = {str(i): g.bit_generator.state for i, g in generators.items()}
+                return self.reply({"op": "return"}, result,
+                                  extra={"changed": changed, "generators": moved, "state": _state_after()})
             if op == "getattr":
                 return self.reply({"op": "return"}, getattr(target, msg["name"]), attribute=True)
             if op == "setattr":
