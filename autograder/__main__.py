@@ -3,7 +3,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import collect, demo, export, feedback, grade, release
+from . import collect, demo, export, feedback, grade, lecture_text, release
 from .workspace import DEFAULT_WORKSPACE, assignments, check_assignment
 
 
@@ -11,30 +11,42 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     parser.add_argument("--workspace", type=Path, default=DEFAULT_WORKSPACE,
                         help="the instructor's grading folder (default: grading/ in the repository)")
+    # --workspace is also accepted after the sub-command; SUPPRESS keeps the value given before it
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--workspace", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("release", help="regenerate release/ from source_notebooks/")
+    add = lambda name, **kw: sub.add_parser(name, parents=[common], **kw)  # noqa: E731
+    p = add("build", help="build source_notebooks/<A>/<A>.ipynb from the lecture text <A>.py")
     p.add_argument("assignments", nargs="*", help="default: all")
-    p = sub.add_parser("collect", help="import handed-in notebooks (folder per student, or an LMS folder or zip)")
+    p.add_argument("--check", action="store_true", help="only check that every notebook is what its text builds")
+    p = add("release", help="build, then regenerate release/ from source_notebooks/")
+    p.add_argument("assignments", nargs="*", help="default: all")
+    p = add("collect", help="import handed-in notebooks (folder per student, or an LMS folder or zip)")
     p.add_argument("path", type=Path)
     p.add_argument("--assignment", required=True)
     p.add_argument("--pattern", default=collect.CANVAS_PATTERN,
                    help="regular expression for LMS file names, with a named group student_id (default: Canvas)")
-    p = sub.add_parser("grade", help="autograde the collected submissions of an assignment")
+    p = add("grade", help="autograde the collected submissions of an assignment")
     p.add_argument("assignment")
     p.add_argument("--regrade", action="store_true", help="grade again what was graded before")
     p.add_argument("--timeout", type=int, default=60, help="seconds one cell may run (default 60)")
     p.add_argument("--workers", type=int, default=None, help="submissions graded side by side (default: all cores)")
-    p = sub.add_parser("feedback", help="HTML feedback per student (no hidden test source)")
+    p = add("feedback", help="HTML feedback per student (no hidden test source)")
     p.add_argument("assignment")
-    p = sub.add_parser("export", help="write the grade table as CSV")
+    p = add("export", help="write the grade table as CSV")
     p.add_argument("--assignment")
     p.add_argument("--out", type=Path, help="CSV file (default: print to the terminal)")
-    sub.add_parser("demo", help="release, then grade the bundled sample class and print the grade table")
+    add("demo", help="release, then grade the bundled sample class and print the grade table")
     args = parser.parse_args(argv)
 
     try:
-        if args.command == "release":
+        if args.command == "build":
+            for a in args.assignments or lecture_text.text_lectures():
+                path = lecture_text.build(check_assignment(a), check=args.check)
+                print(f"{'up to date' if args.check else 'built'}: {path}")
+        elif args.command == "release":
             for a in args.assignments or assignments():
+                lecture_text.build(check_assignment(a))
                 print(f"released {release.generate(check_assignment(a))}")
         elif args.command == "collect":
             records = collect.collect(args.path, check_assignment(args.assignment), args.workspace, args.pattern)

@@ -1,14 +1,15 @@
 """Making and finding nbgrader cells.
 
-Authors use the constructors to write source notebooks with the right
-nbgrader metadata; the grader and the tests use the finders.
+The lecture builder (``lecture_text``) makes cells with the constructors; the
+grader and the tests use the finders.
 """
+import copy
 import re
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
-_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+ID_PATTERN = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 
 
 def _nbgrader(grade_id, *, grade=False, solution=False, locked=False, points=None, task=False):
@@ -20,7 +21,7 @@ def _nbgrader(grade_id, *, grade=False, solution=False, locked=False, points=Non
 
 
 def _cell(maker, cell_id, source, metadata=None):
-    if not _ID.match(cell_id):
+    if not ID_PATTERN.match(cell_id):
         raise ValueError(f"cell id {cell_id!r} must be 1-64 letters, digits, '-' or '_'")
     cell = maker(source.strip("\n"), metadata=metadata or {})
     cell["id"] = cell_id
@@ -50,14 +51,21 @@ def tests(cell_id, source, points):
                  _nbgrader(cell_id, grade=True, locked=True, points=points))
 
 
+# What JupyterLab 4 writes for a Python 3 kernel, so that opening and saving a notebook changes nothing
+# (the version is the one the course's CI runs; a kernel of another version writes its own).
+NOTEBOOK_METADATA = {
+    "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+    "language_info": {"codemirror_mode": {"name": "ipython", "version": 3}, "file_extension": ".py",
+                      "mimetype": "text/x-python", "name": "python", "nbconvert_exporter": "python",
+                      "pygments_lexer": "ipython3", "version": "3.11.7"},
+}
+
+
 def notebook(cells):
     """A Python 3 notebook (nbformat 4.5, so every cell keeps its id)."""
     nb = nbformat.v4.new_notebook()
     nb.nbformat_minor = 5
-    nb.metadata = {
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"},
-    }
+    nb.metadata = copy.deepcopy(NOTEBOOK_METADATA)
     nb.cells = list(cells)
     ids = [c["id"] for c in nb.cells]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
@@ -110,7 +118,7 @@ def solution_cells(nb):
     return [grade_id(c) for c in nb.cells if is_solution_cell(c)]
 
 
-def _strip_markers(source):
+def strip_solution_markers(source):
     lines = source.splitlines()
     keep = [ln for ln in lines if ln.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
     return "\n".join(keep)
@@ -118,7 +126,7 @@ def _strip_markers(source):
 
 def reference_answers(source_nb):
     """{grade_id: code} of the source notebook's solution cells, markers removed: the reference answer as a student would type it."""
-    return {grade_id(c): _strip_markers(c.source) for c in source_nb.cells
+    return {grade_id(c): strip_solution_markers(c.source) for c in source_nb.cells
             if is_solution_cell(c) and c.cell_type == "code"}
 
 

@@ -13,6 +13,7 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 from nbgrader.apps import NbGraderAPI
 from nbgrader.converters import GenerateAssignment
+from nbgrader.coursedir import CourseDirectory
 
 from course import config as course_config
 
@@ -45,6 +46,8 @@ def generate(assignment, release_dir=RELEASE_DIR, workspace=None):
     """
     with tempfile.TemporaryDirectory() as tmp:
         config = nbgrader_config(workspace or tmp, release_dir=release_dir)
+        # the lecture text <A>.py holds the solutions and hidden tests: never copy it into the release
+        config.CourseDirectory.ignore = CourseDirectory.class_traits()["ignore"].default() + [f"{assignment}.py"]
         config.GenerateAssignment.preprocessors = [StampCourseLinks] + list(
             GenerateAssignment.class_traits()["preprocessors"].default())
         api = NbGraderAPI(config=config)

@@ -8,6 +8,7 @@ became of it.
 from pathlib import Path
 
 from nbgrader.converters import Autograde
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 from traitlets.config import Config
 
@@ -51,6 +52,8 @@ def nbgrader_config(workspace, release_dir=None, timeout=60):
     c.CourseDirectory.source_directory = str(SOURCE_DIR)
     c.CourseDirectory.release_directory = str(release_dir or workspace / "release")
     c.CourseDirectory.db_url = f"sqlite:///{workspace / 'gradebook.db'}?timeout=60"  # workers wait for each other
+    # the lecture texts (<A>.py) hold the solutions and hidden tests: nbgrader never copies them anywhere
+    c.CourseDirectory.ignore = [*CourseDirectory.class_traits()["ignore"].default(), "*.py"]
     c.ClearSolutions.code_stub = {"python": CODE_STUB}
     c.SandboxedExecute.cell_timeout = timeout
     # nbgrader's own autograde pipeline, with its Execute step replaced by ours

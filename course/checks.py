@@ -5,6 +5,7 @@ the terms of the exercise and shows the shapes involved. ``show_expected``
 controls whether the expected value is printed: the visible checks in a
 notebook show it, so you can compare; hidden tests never do.
 """
+import inspect
 import warnings
 
 import numpy as np
@@ -88,27 +89,56 @@ def check_unchanged(before, after, what):
           "(for example `x = x - m` instead of `x -= m`) so the caller's array is left alone.")
 
 
-def check_gradient(f, x, analytic, what, h=1e-5, tol=1e-6):
-    """Compare an analytic gradient of the scalar function ``f`` at ``x`` with centred differences."""
+def check_gradient(f, x, analytic, what, h=1e-5, tol=1e-6, hint="Check each step of your derivation, including the 1/N of the mean."):
+    """Compare an analytic gradient of the scalar function ``f`` at ``x`` with centred differences.
+
+    A failure names the worst entry (its index, your value, the numerical one) and the relative error,
+    as CS231n's gradient check prints them.
+    """
     analytic = _shaped(analytic, np.shape(x), what)
     numeric = eval_numerical_gradient(f, np.array(x, dtype=np.float64), h=h)
     err = rel_error(analytic, numeric)
-    check(err < tol,
-          f"{what} disagrees with the numerical gradient (relative error {err:.2e}, should be below {tol:.0e}). "
-          "Check each step of your derivation, including the 1/N of the mean.")
+    if err < tol:
+        return
+    rel = np.abs(analytic - numeric) / np.maximum(1e-8, np.abs(analytic) + np.abs(numeric))
+    worst = np.unravel_index(int(np.argmax(rel)), rel.shape)
+    where = f" at index {tuple(int(i) for i in worst)}" if rel.ndim else ""
+    raise AssertionError(f"{what} disagrees with the numerical gradient: relative error {err:.2e} (it should be below "
+                         f"{tol:.0e}). The worst entry is{where}: yours {analytic[worst]:.6g}, numerical "
+                         f"{numeric[worst]:.6g}." + (f" {hint}" if hint else ""))
 
 
 # Helpers the test cells use to run your function.
 
+def _argument_names(fn, args, kwargs):
+    """(name, value) of every argument, named as in ``fn``'s signature where it can be read."""
+    try:
+        signature = inspect.signature(fn)
+        if all(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+               for p in signature.parameters.values()):
+            return list(signature.bind_partial(*args, **kwargs).arguments.items())
+    except (TypeError, ValueError):  # no readable signature, or arguments it does not take: the call will say so
+        pass
+    return [(f"argument {i + 1}", a) for i, a in enumerate(args)] + list(kwargs.items())
+
+
 def call(what, fn, *args, n_out=None, hint="", **kwargs):
-    """``fn(*args, **kwargs)``; if it crashes, or does not return a tuple of ``n_out`` values, fail saying so."""
+    """``fn(*args, **kwargs)``; fail in one plain sentence if it crashes, does not return a tuple of
+    ``n_out`` values, or changes an array it was given."""
+    before = [(name, value, value.copy()) for name, value in _argument_names(fn, args, kwargs)
+              if isinstance(value, np.ndarray)]
     try:
         result = fn(*args, **kwargs)
     except Exception as err:
         raise AssertionError(f"{what} stopped with {type(err).__name__}: {err}" + (f"\n{hint}" if hint else "")) from None
+    for name, value, copy in before:
+        check(value.shape == copy.shape and np.array_equal(value, copy, equal_nan=True),
+              f"{what} changed its argument `{name}` in place. Work on a copy (for example `x = x - m` "
+              "instead of `x -= m`, or `x.copy()`), so the caller's array is left alone.")
     if n_out is not None:
         check(isinstance(result, (tuple, list)) and len(result) == n_out,
-              f"{what} should return {n_out} values as a tuple; it returned {type(result).__name__}.")
+              f"{what} should return {n_out} values as a tuple; it returned {type(result).__name__}"
+              + (f" of {len(result)}" if isinstance(result, (tuple, list)) else "") + ".")
     return result
 
 

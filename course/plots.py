@@ -75,7 +75,16 @@ def show_images(images, titles=None, ncols=10, size=1.2, cmap="gray", symmetric=
 
 
 def show_class_weights(W, class_names=None):
-    """Each column of a (784, C) weight matrix as a 28x28 picture: red pixels push a class up, blue push it down."""
+    """Each column of a (784, C) weight matrix as a 28x28 picture on one shared colour scale, with its colour bar:
+    red pixels push a class's score up where the input has ink, blue push it down."""
     W = np.asarray(W, dtype=float)
     names = class_names if class_names is not None else [str(c) for c in range(W.shape[1])]
-    return show_images(W.T, titles=names, cmap="bwr", symmetric=True, size=1.4)
+    side = int(round(np.sqrt(W.shape[0])))
+    lim = np.abs(W).max() or 1.0
+    fig, axes = plt.subplots(1, W.shape[1], figsize=(1.4 * W.shape[1] + 0.8, 1.9), squeeze=False)
+    for ax, column, name in zip(axes[0], W.T, names):
+        shown = ax.imshow(column.reshape(side, side), cmap="bwr", vmin=-lim, vmax=lim)
+        ax.set_title(name, fontsize=9)
+        ax.axis("off")
+    fig.colorbar(shown, ax=list(axes[0]), fraction=0.02, pad=0.02, label="weight")
+    return fig

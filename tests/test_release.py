@@ -62,3 +62,9 @@ def test_sources_are_clean_and_well_formed(assignment):
     for gid in solution_cells(nb):
         assert f"test_{gid}" in graded, f"solution cell {gid} has no test cell test_{gid}"
         assert graded[f"test_{gid}"] > 0
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_no_file_of_the_release_holds_a_solution_or_the_lecture_text(assignment):
+    files = [p for p in (RELEASE_DIR / assignment).rglob("*") if p.is_file()]
+    assert [p.name for p in files] == [f"{assignment}.ipynb"], "only the student notebook is released"

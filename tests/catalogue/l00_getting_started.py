@@ -3,6 +3,12 @@ ASSIGNMENT = "00_getting_started"
 TESTS = {"one_hot": "test_one_hot", "standardize": "test_standardize", "accuracy": "test_accuracy"}
 
 WRONG = [
+    ("standardize", "per-example statistics with axis=1 (no keepdims): shapes do not broadcast", '''def standardize(X, mean=None, std=None, eps=1e-8):
+    if mean is None:
+        mean = X.mean(axis=1)
+    if std is None:
+        std = X.std(axis=1)
+    return (X - mean) / (std + eps), mean, std'''),
     # ---------------------------------------------------------------- one_hot
     ("one_hot", "takes the number of classes from y.max() + 1 instead of num_classes", '''def one_hot(y, num_classes):
     C = y.max() + 1
@@ -148,3 +154,10 @@ CORRECT = [
         predictions = np.asarray(scores_or_labels)
     return np.count_nonzero(predictions == y) / predictions.shape[0]'''),
 ]
+
+# The visible check that must catch each common mistake (issue 14), and words its message must contain.
+VISIBLE = {
+    "per-example statistics with axis=1 (no keepdims): shapes do not broadcast": "one mean and one std per feature, down the columns (axis=0)",
+    "modifies X in place": "changed its argument `X` in place",
+    "takes argmax of 1-D predicted labels too": "A 1-D input already holds predicted labels",
+}

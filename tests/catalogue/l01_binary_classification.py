@@ -4,6 +4,9 @@ TESTS = {"sigmoid": "test_sigmoid", "binary_cross_entropy": "test_binary_cross_e
          "logistic_regression_loss": "test_logistic_regression_loss", "xor_network": "test_xor_network"}
 
 WRONG = [
+    ("logistic_regression_loss", "transposed product: X @ dlogits", '''def logistic_regression_loss(w, b, X, y):
+    loss, dlogits = binary_cross_entropy(X @ w + b, y)
+    return loss, X @ dlogits, float(np.sum(dlogits))'''),
     # ---- sigmoid
     ("sigmoid", "naive 1 / (1 + exp(-z)) overflows at -1e4", '''def sigmoid(z):
     return 1 / (1 + np.exp(-z))'''),
@@ -194,3 +197,11 @@ def binary_cross_entropy(logits, y):
     return {"W1": np.array([[5.0, -5.0], [5.0, -5.0]]), "b1": np.array([-2.0, 8.0]),
             "W2": np.array([[5.0], [5.0]]), "b2": np.array([-8.0])}'''),
 ]
+
+# The visible check that must catch each common mistake (issue 14), and words its message must contain.
+VISIBLE = {
+    "masks written into the caller's array": "changed its argument `z` in place",
+    "softplus as log(1 + exp(z)): overflows": "binary_cross_entropy for logit +1e4 and label 0 raised a warning",
+    "own gradient without 1/N": "dw = X.T @ dlogits",
+    "transposed product: X @ dlogits": "X is (N, D) and w is (D,)",
+}

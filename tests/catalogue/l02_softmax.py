@@ -6,6 +6,13 @@ TESTS = {"softmax": "test_softmax", "softmax_cross_entropy": "test_softmax_cross
          "linear_softmax_loss": "test_linear_softmax_loss"}
 
 WRONG = [
+    ("softmax_cross_entropy", "the loss as np.log(softmax(scores))", '''def softmax_cross_entropy(scores, y):
+    N = scores.shape[0]
+    p = softmax(scores)
+    loss = -np.mean(np.log(p[np.arange(N), y]))
+    d = p.copy()
+    d[np.arange(N), y] -= 1
+    return loss, d / N'''),
     ("softmax", "no max trick", s.SOFTMAX_NO_MAX_TRICK),
     ("softmax", "normalised over axis 0", s.SOFTMAX_WRONG_AXIS),
     ("softmax", "subtracts the global maximum, not each row's", '''def softmax(scores):
@@ -89,3 +96,14 @@ CORRECT = [
     dW = np.einsum("nd,nc->dc", X, dscores) + reg * 2.0 * W
     return loss + reg * np.sum(np.square(W)), dW, dscores.sum(0)'''),
 ]
+
+# The visible check that must catch each common mistake (issue 14), and words its message must contain.
+VISIBLE = {
+    "shifts the caller's array in place": "changed its argument `scores` in place",
+    "subtracts the global maximum, not each row's": "Subtract each row's OWN maximum",
+    "normalised over axis 0": "axis=1 with keepdims=True",
+    "the loss as np.log(softmax(scores))": "Compute log p_y directly with log-sum-exp",
+    "dscores[:, y] -= 1": "dscores[:, y] subtracts 1 from whole columns",
+    "forgets the regularisation in the loss": "includes reg * np.sum(W ** 2)",
+    "regularises the bias too": "of W only, not of b",
+}

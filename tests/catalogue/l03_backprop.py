@@ -44,6 +44,10 @@ def _net_with(*changes):
 
 
 WRONG = [
+    ("affine_backward", "db summed over axis 1 (per example) instead of over the batch", '''def affine_backward(dout, cache):
+    x, w, b = cache
+    x2 = x.reshape(x.shape[0], -1)
+    return (dout @ w.T).reshape(x.shape), x2.T @ dout, dout.sum(axis=1)'''),
     # ---- affine_forward
     ("affine_forward", "does not flatten image-shaped inputs", '''def affine_forward(x, w, b):
     out = x @ w + b
@@ -334,3 +338,10 @@ CORRECT = [
         db1 = dz.sum(axis=0)
         return loss, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}'''),
 ]
+
+# The visible check that must catch each common mistake (issue 14), and words its message must contain.
+VISIBLE = {
+    "ignores the h argument and always uses 1e-5": "use the h you are given",
+    "db summed over axis 1 (per example) instead of over the batch": "sum dout over the batch, axis=0",
+    "draws the weights from the global random state (np.random.seed / randn)": "changed NumPy's global random state",
+}
