@@ -88,6 +88,7 @@ fig.tight_layout()
 for name, alpha in rates.items():
     print(f"{name:22s} w after 12 steps: {descend_1d(alpha)[-1]:10.4f}   (the minimum is at w = 1)")
 
+
 # %% [markdown] id="lr-notes"
 # This is the picture from the lecture notes, measured:
 #
@@ -153,6 +154,7 @@ def iterate_minibatches(X, y, batch_size, rng=None):
         batch = order[start:start + batch_size]
         yield X[batch], y[batch]
     ### END SOLUTION
+
 
 # %% tests id="test_iterate_minibatches" points=3
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
@@ -335,6 +337,7 @@ ax.set_title("same data, same learning rate 0.05, different batch sizes")
 ax.legend(fontsize=8)
 fig.tight_layout()
 
+
 # %% [markdown] id="noise-notes"
 # Full-batch gradient descent takes three careful steps and is nowhere near done. Batch size 200 takes fifteen, 20 takes 150; the
 # smaller the batch, the further the same three epochs get. With a single example per step the curve is fast but jittery: each step
@@ -381,6 +384,7 @@ def sgd(w, dw, config=None):
     next_w = w - config["learning_rate"] * dw
     return next_w, config
     ### END SOLUTION
+
 
 # %% tests id="test_sgd" points=1
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
@@ -466,6 +470,7 @@ for ax, lr in zip(axes, [0.01, 0.038]):
     print(f"learning rate {lr}: after 50 steps w = {np.round(path[-1], 4)}, J = {valley(path[-1]):.4f}")
 fig.tight_layout()
 
+
 # %% [markdown] id="momentum-intro"
 # With $\alpha = 0.01$ the path goes straight down the steep wall and then creeps along the valley floor; with $\alpha = 0.038$, just
 # below the limit, it bounces from wall to wall. Neither gets to the minimum (the star) in 50 steps.
@@ -505,6 +510,7 @@ def sgd_momentum(w, dw, config=None):
     config["velocity"] = v
     return next_w, config
     ### END SOLUTION
+
 
 # %% tests id="test_sgd_momentum" points=2
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
@@ -603,6 +609,7 @@ def rmsprop(w, dw, config=None):
     config["cache"] = cache
     return next_w, config
     ### END SOLUTION
+
 
 # %% tests id="test_rmsprop" points=2
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
@@ -712,6 +719,7 @@ def adam(w, dw, config=None):
     config["m"], config["v"], config["t"] = m, v, t
     return next_w, config
     ### END SOLUTION
+
 
 # %% tests id="test_adam" points=3
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
@@ -859,6 +867,7 @@ pixel_mean, pixel_std = X_train.mean(axis=0), X_train.std()
 X_train, X_val = (X_train - pixel_mean) / pixel_std, (X_val - pixel_mean) / pixel_std
 print(f"train {X_train.shape}, validation {X_val.shape}, test {data.X_test.shape}")
 
+
 # %% [markdown] id="train-loop-intro"
 # The training loop uses your `iterate_minibatches` for the epochs and any of your update rules for the steps, with one `config` per
 # parameter array. An optional `schedule(iteration)` sets the learning rate before each step (section 10). The weights start as
@@ -918,6 +927,7 @@ def smooth(values, width=20):
         return np.arange(len(values)), values
     return np.arange(width - 1, len(values)), np.convolve(values, np.ones(width) / width, mode="valid")
 
+
 # %% [markdown] id="compare-intro"
 # Now the four rules on the same network (128 hidden units), from the same initial weights, on the same mini-batches, for the same
 # number of epochs. The learning rates are typical good values for each rule; section 11 shows how to find such values.
@@ -951,6 +961,7 @@ ax_acc.set_title(f"validation accuracy ({len(y_val)} images)")
 for ax in (ax_loss, ax_acc):
     ax.legend(fontsize=8)
 fig.tight_layout()
+
 
 # %% [markdown] id="compare-notes"
 # All four learn, at different speeds. Plain SGD is the slowest to bring the loss down; momentum and the adaptive rules get to a
@@ -987,6 +998,7 @@ def step_decay(lr0, epoch, drop, every):
     return lr0 * drop ** (epoch // every)
     ### END SOLUTION
 
+
 # %% tests id="test_step_decay" points=1
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
 
@@ -1013,6 +1025,7 @@ def cosine_decay(lr0, step, total_steps, lr_min=0.0):
     s = min(step, total_steps)
     return lr_min + (lr0 - lr_min) * (1 + np.cos(np.pi * s / total_steps)) / 2
     ### END SOLUTION
+
 
 # %% tests id="test_cosine_decay" points=2
 from course.checks import call  # runs your function; a crash or a wrong number of results fails the check
