@@ -60,7 +60,7 @@ WRONG = [
         config = {}
     config.setdefault("learning_rate", 1e-2)
     return w + config["learning_rate"] * dw, config'''),
-    ("sgd", "updates w in place", '''def sgd(w, dw, config=None):
+    ("sgd", "updates w in place with -=", '''def sgd(w, dw, config=None):
     if config is None:
         config = {}
     config.setdefault("learning_rate", 1e-2)
@@ -93,7 +93,7 @@ WRONG = [
     v = config.get("velocity", np.zeros_like(w))
     v = mu * v - lr * dw
     return w + v, config'''),
-    ("sgd_momentum", "updates w in place", '''def sgd_momentum(w, dw, config=None):
+    ("sgd_momentum", "updates w in place with += v", '''def sgd_momentum(w, dw, config=None):
     if config is None:
         config = {}
     config.setdefault("learning_rate", 1e-2)
@@ -167,7 +167,7 @@ WRONG = [
     cache = rho * np.zeros_like(w) + (1 - rho) * dw ** 2
     config["cache"] = cache
     return w - lr * dw / (np.sqrt(cache) + eps), config'''),
-    ("rmsprop", "updates w in place", '''def rmsprop(w, dw, config=None):
+    ("rmsprop", "updates w in place after the division", '''def rmsprop(w, dw, config=None):
     if config is None:
         config = {}
     lr = config.get("learning_rate", 1e-2)
@@ -237,7 +237,7 @@ WRONG = [
     v = b2 * config.get("v", np.zeros_like(w)) + (1 - b2) * dw ** 2
     config["m"], config["v"], config["t"] = m, v, t
     return w - lr * (m / (1 - b1 ** t)) / np.sqrt(v / (1 - b2 ** t) + eps), config'''),
-    ("adam", "updates w in place", '''def adam(w, dw, config=None):
+    ("adam", "updates w in place with the Adam step", '''def adam(w, dw, config=None):
     if config is None:
         config = {}
     lr = config.get("learning_rate", 1e-3)
@@ -350,3 +350,15 @@ def cosine_decay(lr0, step, total_steps, lr_min=0.0):
         return lr_min
     return lr_min + 0.5 * (lr0 - lr_min) * (1 + math.cos(math.pi * step / total_steps))'''),
 ]
+
+# The visible check's message each common mistake must produce (tests/test_visible_checks.py).
+VISIBLE = {
+    "drops the last, smaller batch": "Keep the last, smaller batch",
+    "updates w in place with -=": "changed its argument `w` in place",
+    "updates w in place with += v": "changed its argument `w` in place",
+    "no square root of the cache": "Check the square root",
+    "t incremented after the step (the first step uses t = 0)": "t must be 1",
+    "no bias correction": "With bias correction",
+    "off by one epoch: counts epochs from 1": "epoch // every",
+    "no clamp: the rate rises again after total_steps": "stays at lr_min",
+}
