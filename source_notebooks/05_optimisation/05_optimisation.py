@@ -1126,19 +1126,20 @@ fig.tight_layout()
 # 3. **Random search beats a grid** (Bergstra and Bengio, 2012). With 9 trials a 3 × 3 grid tries only 3 different learning rates; 9 random
 #    trials try 9, and usually only one or two hyper-parameters really matter.
 #
-# Short runs (3 epochs) are enough to tell good settings from bad ones. We search the learning rate and `reg` of SGD with momentum,
-# with a 256-unit network and cosine decay.
+# Short runs (3 epochs) are enough to tell good settings from bad ones. We search the learning rate (from $10^{-3}$ to $10^{-0.5}$) and
+# `reg` (from $10^{-4}$ to $10^{-2.5}$) of SGD with momentum and cosine decay, for the network of the lecture notes' Keras example:
+# 784 inputs, 512 hidden units, 10 outputs.
 
 # %% id="search"
-search_rng = np.random.default_rng(2024)
+search_rng = np.random.default_rng(7)
 n_trials = course.runtime.scaled(10, when_grading=2)
 search_epochs = course.runtime.scaled(3, when_grading=1)
 trials = []
 for trial in tqdm(range(n_trials), desc="random search"):
     lr = 10 ** search_rng.uniform(-3, -0.5)
-    reg = 10 ** search_rng.uniform(-5, -2)
+    reg = 10 ** search_rng.uniform(-4, -2.5)
     total = search_epochs * iters_per_epoch
-    params, history = train(init_params(256, seed=trial), sgd_momentum, {"learning_rate": lr, "momentum": 0.9}, X_train, y_train,
+    params, history = train(init_params(512, seed=trial), sgd_momentum, {"learning_rate": lr, "momentum": 0.9}, X_train, y_train,
                             search_epochs, reg=reg, schedule=lambda it, lr=lr, total=total: cosine_decay(lr, it, total),
                             X_val=X_val, y_val=y_val, seed=trial, desc=f"trial {trial}")
     trials.append({"learning_rate": lr, "reg": reg, "val_acc": history["val_acc"][-1]})
@@ -1168,8 +1169,8 @@ fig.tight_layout()
 #
 # The search was short; the final model gets the best setting found, a longer run (20 epochs) with cosine decay, and all the labelled
 # training images: the validation split has done its job of choosing, so it joins the training data (scaled with the same numbers).
-# Then, once, the test images. The lecture notes' Keras network (784-512-10, SGD, 5 epochs on the full 60,000 images) reached 91.5 % on
-# the full test set; on the course's small subset our network should pass 94.5 %, and more on full MNIST (a network of this size
+# Then, once, the test images. The lecture notes' Keras network, the same 784-512-10 shape trained with plain SGD for 5 epochs on the
+# full 60,000 images, reached 91.5 % on the full test set; on the course's small subset our network should pass 94.5 %, and more on full MNIST (a network of this size
 # typically reaches about 98 % there).
 
 # %% id="final"
@@ -1177,7 +1178,7 @@ final_epochs = course.runtime.scaled(20 if data.source == "subset" else 8, when_
 X_all = np.concatenate([X_train, X_val])
 y_all = np.concatenate([y_train, y_val])
 final_total = final_epochs * int(np.ceil(len(y_all) / 100))
-final_params, final_history = train(init_params(256, seed=0), sgd_momentum, {"learning_rate": best["learning_rate"], "momentum": 0.9},
+final_params, final_history = train(init_params(512, seed=0), sgd_momentum, {"learning_rate": best["learning_rate"], "momentum": 0.9},
                                     X_all, y_all, final_epochs, reg=best["reg"],
                                     schedule=lambda it: cosine_decay(best["learning_rate"], it, final_total), desc="final model")
 X_test = (data.X_test - pixel_mean) / pixel_std
