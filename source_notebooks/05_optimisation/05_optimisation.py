@@ -822,8 +822,8 @@ fig.tight_layout()
 # Read the picture:
 #
 # * **SGD** bounces across the valley and creeps along it: the flat direction shrinks by only 3.8 % per step.
-# * **Momentum** overshoots in the flat direction (the ball rolls past the minimum and comes back) but travels the length of the valley many
-#   times faster, and its zig-zag across dies out.
+# * **Momentum** overshoots in the flat direction (the ball rolls past the minimum and comes back) but travels the length of the valley
+#   faster, and its zig-zag across dies out: after 60 steps its loss is about four times lower than SGD's.
 # * **RMSProp** heads diagonally at first: dividing by the root mean square makes the first steps the same size in both directions,
 #   whatever the gradients. Then it runs straight along the valley floor and wins by far. This valley is the best case for it: its
 #   steep and flat directions are the axes $w_1$ and $w_2$, so dividing each weight's step by its own gradient scale undoes the
