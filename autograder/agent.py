@@ -62,10 +62,23 @@ class _Encoder(wire.Encoder):
         return _by_reference(value)
 
 
+_MISSING = object()
+
+
 class _Session:
     def __init__(self, sock, namespace):
         self.sock = sock
         self.namespace = namespace
+        self.replaced = {}  # name -> the student's own value, while the judge's reference stands in for it
+
+    def restore(self):
+        """Give the student's own functions back their names (after a test that isolated them)."""
+        for name, value in self.replaced.items():
+            if value is _MISSING:
+                self.namespace.pop(name, None)
+            else:
+                self.namespace[name] = value
+        self.replaced.clear()
 
     # ------------------------------------------------------------------ sending and receiving
     def reply(self, header, value=None, attribute=False, extra=None):
@@ -125,6 +138,7 @@ class _Session:
             while True:  # the judge's function may call back into student code before it answers
                 msg, blobs = wire.recv(session.sock)
                 if msg["op"] == "cbreturn":
+                    wire.apply_dict_changes(wire.dict_arguments(args, kwargs), session.decode(msg, blobs, "dicts"))
                     return session.decode(msg, blobs, "value")
                 if msg["op"] == "cbraise":
                     raise _rebuild(msg)
@@ -141,6 +155,8 @@ class _Session:
                 args = wire.decode(msg.get("args"), blobs, self._resolve, arrays=arrays, generators=generators)
                 kwargs = wire.decode(msg.get("kwargs"), blobs, self._resolve, arrays=arrays, generators=generators)
                 before = {i: a.copy() for i, a in arrays.items()}
+                dicts = wire.dict_arguments(args, kwargs)
+                dicts_before = {key: dict(d) for key, d in dicts.items()}
                 state = wire.decode(msg.get("state"), blobs, self._resolve)
                 with wire.apply_state(state):
                     try:
@@ -150,10 +166,19 @@ class _Session:
                 # arrays the call changed in place go back, so the judge sees the change on its own arrays
                 changed = {str(i): a for i, a in arrays.items()
                            if a.shape != before[i].shape or a.dtype != before[i].dtype or a.tobytes() != before[i].tobytes()}
-                # so do the states the judge's random generators reached here
+                # so do what it stored into dict arguments, and the states the judge's random generators reached here
                 moved = {str(i): g.bit_generator.state for i, g in generators.items()}
-                return self.reply({"op": "return"}, result,
-                                  extra={"changed": changed, "generators": moved, "state": _state_after()})
+                return self.reply({"op": "return"}, result, extra={"changed": changed, "state": _state_after(),
+                                                                   "dicts": wire.dict_changes(dicts, dicts_before),
+                                                                   "generators": moved})
+            if op == "bind":
+                # while this test runs, these names call the judge's reference instead of the student's code,
+                # so that a mistake in one graded function costs only that function's test
+                names = self.decode(msg, blobs, "names")
+                for name, function in names.items():
+                    self.replaced.setdefault(name, self.namespace.get(name, _MISSING))
+                    self.namespace[name] = function
+                return self.reply({"op": "return"})
             if op == "getattr":
                 return self.reply({"op": "return"}, getattr(target, msg["name"]), attribute=True)
             if op == "setattr":
@@ -203,11 +228,14 @@ def serve(path, cell, namespace):
     with sock:
         session = _Session(sock, namespace)
         wire.send(sock, {"op": "hello", "cell": cell})
-        while True:
-            try:
-                msg, blobs = wire.recv(sock)
-            except wire.Disconnected:
-                return
-            if msg["op"] == "done":
-                return
-            session.handle(msg, blobs)
+        try:
+            while True:
+                try:
+                    msg, blobs = wire.recv(sock)
+                except wire.Disconnected:
+                    return
+                if msg["op"] == "done":
+                    return
+                session.handle(msg, blobs)
+        finally:
+            session.restore()

@@ -10,6 +10,9 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
 ID_PATTERN = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+# The first line of a given cell: earlier lectures' reference answers, filled in by the lecture builder
+GIVEN_HEADER = "# Given: {names}, the reference answers of lecture {lecture}, generated from its source."
+GIVEN_HEADER_PATTERN = re.compile(r"^# Given: (.+), the reference answers of lecture (\S+), generated from its source\.$")
 
 
 def _nbgrader(grade_id, *, grade=False, solution=False, locked=False, points=None, task=False):
@@ -83,6 +86,11 @@ def nbgrader_meta(cell):
 def grade_id(cell):
     """The nbgrader grade id of a cell, or None for a cell nbgrader does not track."""
     return nbgrader_meta(cell).get("grade_id")
+
+
+def is_given_source(source):
+    """Whether a code cell's source is a given cell the builder filled (earlier lectures' answers)."""
+    return bool(GIVEN_HEADER_PATTERN.match(source.split("\n", 1)[0]))
 
 
 def is_solution_cell(cell):

@@ -23,7 +23,7 @@ from tqdm.auto import tqdm
 
 from .ledger import Ledger
 from .release import generate
-from .sandbox import process_limit_status, sandbox_status
+from .sandbox import limit_warnings
 from .workspace import nbgrader_config
 
 _EXCEPTION = re.compile(r"\b(\w+(?:Error|Exception|Interrupt)): ?(.*)$")
@@ -96,9 +96,8 @@ def grade(workspace, assignment, regrade=False, timeout=60, progress=True, worke
             if r["status"] == "collected" or (regrade and (workspace / "submitted" / r["student_id"] / assignment).exists())]
     if not todo:
         return []
-    for ok, warning in (sandbox_status(), process_limit_status()):
-        if not ok:
-            print(f"WARNING: {warning}", file=sys.stderr)
+    for warning in limit_warnings():
+        print(f"WARNING: {warning}", file=sys.stderr)
     prepare(workspace, assignment)
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
     # a fresh process per submission, forked from a server that has nbgrader imported already

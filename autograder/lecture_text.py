@@ -28,8 +28,8 @@ from .workspace import SOURCE_DIR
 SETUP_CELL = Path(__file__).with_name("setup_cell.py")
 ROLES = ("solution", "tests", "setup", "given")
 _KEYS = {"id", "points", *ROLES}
-_GIVEN_HEADER = "# Given: {names}, the reference answers of lecture {lecture}, generated from its source."
-_GIVEN_RE = re.compile(r"^# Given: (.+), the reference answers of lecture (\S+), generated from its source\.$")
+_GIVEN_HEADER = cells.GIVEN_HEADER
+_GIVEN_RE = cells.GIVEN_HEADER_PATTERN
 _JUPYTEXT = {"jupytext": {"main_language": "python", "notebook_metadata_filter": "-all",
                           "cell_metadata_filter": ",".join(sorted(_KEYS)) + ",-all"}}
 

@@ -19,12 +19,12 @@ class SandboxedExecute(NbGraderPreprocessor):
 
     cell_timeout = Integer(60, help="seconds one cell may run").tag(config=True)
     wall_timeout = Integer(900, help="seconds the whole notebook may run").tag(config=True)
-    memory_mb = Integer(4096, help="memory limit per process, MiB").tag(config=True)
+    memory_mb = Integer(4096, help="memory limit per process and for the whole sandbox, MiB").tag(config=True)
 
     def preprocess(self, nb, resources):
         from .workspace import SOURCE_DIR  # (workspace configures this class)
         limits = Limits(cell_timeout=self.cell_timeout, wall_timeout=self.wall_timeout,
-                        memory_bytes=self.memory_mb << 20)
+                        memory_bytes=self.memory_mb << 20, sandbox_memory_bytes=self.memory_mb << 20)
         info = resources.get("nbgrader", {})
         source = nbformat.read(str(SOURCE_DIR / info["assignment"] / f"{info['notebook']}.ipynb"), as_version=4)
         judge = Judge(source, {i: grade_id(c) for i, c in enumerate(nb.cells) if is_test_cell(c)},
@@ -34,15 +34,71 @@ class SandboxedExecute(NbGraderPreprocessor):
             cell.metadata.pop("judged", None)  # only the grader marks cells for the judge
         for i in judge.judged:
             to_run.cells[i].metadata["judged"] = True
-        executed = run_notebook(to_run, limits, judge=judge.serve)
-        if len(executed.cells) != len(nb.cells):
-            raise SandboxError("the executed notebook came back with a different number of cells")
+        try:
+            executed = run_notebook(to_run, limits, judge=judge.serve)
+            if not isinstance(executed.get("cells"), list) or len(executed.cells) != len(nb.cells):
+                raise SandboxError("the executed notebook came back with a different number of cells")
+        except SandboxError as exc:
+            if not judge.outputs:
+                raise  # nothing was judged: maybe the grader's fault, so no score, a reason
+            # student code stopped or confused the runner after tests had run: their verdicts stand,
+            # the tests it never reached count as failed
+            self.log.warning("grading stopped early (%s): %d tests judged, the rest count as failed", exc, len(judge.outputs))
+            executed, stopped = None, stopped_output(str(exc))
+        clean = executed is not None and _well_formed(executed)
         judged = {**judge.unjudged(), **judge.outputs}
-        for i, (cell, done) in enumerate(zip(nb.cells, executed.cells)):
-            if cell.cell_type == "code":
-                cell.outputs = judged[i] if i in judged else done.get("outputs", [])
-                cell.execution_count = done.get("execution_count")
+        for i, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            if executed is None:
+                cell.outputs = judged[i] if i in judged else [stopped]
+                cell.execution_count = None
+                continue
+            done = executed.cells[i] if isinstance(executed.cells[i], dict) else {}
+            cell.outputs = judged[i] if i in judged else done.get("outputs", []) if clean else readable_outputs(done)
+            count = done.get("execution_count")
+            cell.execution_count = count if type(count) is int else None
         return nb, resources
+
+
+def _well_formed(nb):
+    try:
+        nbformat.validate(nb)
+        nbformat.writes(nb).encode("utf-8")
+        return True
+    except Exception:
+        return False
+
+
+def stopped_output(reason):
+    return nbformat.v4.new_output("error", ename="GradingStopped", evalue=f"the notebook's run was cut short: {reason[:300]}",
+                                  traceback=["GradingStopped: the notebook's run was cut short; tests that had run keep "
+                                             "their results, the others count as failed"])
+
+
+def _clean(value):
+    """Strings without lone surrogates (they cannot be written as UTF-8), in any nesting."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {str(_clean(k)): _clean(v) for k, v in value.items()}
+    return value
+
+
+def readable_outputs(cell):
+    """A cell's outputs from the sandbox, each kept only if it is a valid nbformat output; else an error in its place."""
+    out = []
+    for output in cell.get("outputs", []) if isinstance(cell.get("outputs"), list) else []:
+        output = nbformat.from_dict(_clean(output)) if isinstance(output, dict) else {}
+        try:
+            nbformat.validate(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[output])]))
+        except Exception:
+            output = nbformat.v4.new_output("error", ename="InvalidOutput", evalue="an output of this cell was not a "
+                                            "valid notebook output and was dropped", traceback=["InvalidOutput"])
+        out.append(output)
+    return out
 
 
 class StderrIsNotFailure(NbGraderPreprocessor):

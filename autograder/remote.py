@@ -9,9 +9,10 @@ back as a stand-in too, so ``net.params["W1"] = value`` changes the student's
 dict and ``net.loss(X, y)`` runs the student's method.
 
 So that student code behaves as if it ran in the test's own process:
-- arrays a call changes in place are changed the same way here; a ``numpy.random.Generator``
-  passed to student code travels as its state, and the state the student's draws left it in
-  comes back to the test's own Generator;
+- arrays a call changes in place are changed the same way here, and what it
+  stores into or deletes from a dict argument (``bn_param``) is stored here too;
+  a ``numpy.random.Generator`` passed to student code travels as its state, and
+  the state the student's draws left it in comes back to the test's own Generator;
 - the test's NumPy random state, floating-point error handling and warning
   filters are applied around the call, and the random state comes back;
 - functions of the test passed to student code (``numerical_gradient(f, x)``)
@@ -37,21 +38,79 @@ class StudentError(Exception):
     """An exception of a type that exists only in the student's kernel (the stand-in keeps its name)."""
 
 
+# What the student's side sends is bounded here, in the grader's process, whatever the agent does.
+MAX_TEXT = 64 << 10        # characters of an error message, and of a traceback all lines together
+MAX_TRACEBACK_LINES = 200
+MAX_NAME = 100             # characters of a class name the student's side gives
+MAX_CLASSES = 256          # classes made and kept for those names (then a generic one)
+MIN_CALLBACK_ELEMENTS = 4096  # a callback always accepts arrays this large, whatever the test passed
+REFERENCE_ELEMENTS = 4_000_000  # the most a reference answer standing in for a graded function accepts (32 MB)
+
+
+def reference(fn):
+    """``fn``, a reference answer of the course, marked as one: student code may call it with its own arrays."""
+    def reference_answer(*args, **kwargs):
+        return fn(*args, **kwargs)
+    reference_answer.grader_reference = True
+    reference_answer.__name__ = reference_answer.__qualname__ = fn.__name__
+    reference_answer.__doc__ = fn.__doc__
+    return reference_answer
+
+
+def cap_text(text, limit=MAX_TEXT):
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + f"... [cut at {limit} characters]"
+
+
+def cap_lines(lines, limit=MAX_TEXT, count=MAX_TRACEBACK_LINES):
+    """The last lines (strings only) that fit in ``limit`` characters and ``count`` lines."""
+    out, total = [], 0
+    for line in reversed([line for line in lines if isinstance(line, str)][-count:]):
+        line = cap_text(line, 2000)
+        if total + len(line) > limit:
+            break
+        out.append(line)
+        total += len(line)
+    return out[::-1]
+
+
+def _class_named(cache, name, base, fallback):
+    """A subclass of ``base`` named ``name`` (kept in ``cache``), or ``fallback`` for an odd or one-too-many name."""
+    name = str(name)
+    if not name.isidentifier() or len(name) > MAX_NAME:
+        return fallback
+    if name not in cache:
+        if len(cache) >= MAX_CLASSES:
+            return fallback
+        cache[name] = type(name, (base,), {})
+    return cache[name]
+
+
 _student_classes = {}
 
 
 def _student_exception(name, builtin, message, traceback_lines):
     kind = wire.builtin_class(name, Exception) if builtin else None
     if kind is None:
-        if name not in _student_classes:
-            _student_classes[name] = type(name if name.isidentifier() else "StudentError", (StudentError,), {})
-        kind = _student_classes[name]
+        kind = _class_named(_student_classes, name, StudentError, StudentError)
+    message = cap_text(message)
     try:
         exc = kind(message)
     except TypeError:  # a builtin whose constructor wants more (UnicodeDecodeError, ...)
-        exc = type(name, (StudentError,), {})(message)
-    exc.student_traceback = [str(line) for line in traceback_lines if isinstance(line, str)]
+        exc = _class_named(_student_classes, name, StudentError, StudentError)(message)
+    exc.student_traceback = cap_lines(traceback_lines if isinstance(traceback_lines, list) else [])
     return exc
+
+
+def _arrays_in(value, depth=0):
+    if isinstance(value, np.ndarray):
+        yield value
+    elif isinstance(value, (list, tuple)) and depth < wire.MAX_DEPTH:
+        for item in value:
+            yield from _arrays_in(item, depth + 1)
+    elif isinstance(value, dict) and depth < wire.MAX_DEPTH:
+        for item in value.values():
+            yield from _arrays_in(item, depth + 1)
 
 
 class Link:
@@ -75,6 +134,7 @@ class Connection:
         self.budget = budget
         self.failure = None
         self.callbacks = {}
+        self.largest_sent = 0  # elements of the largest array the test has sent to student code
         self._numbers = itertools.count(1)
 
     # ------------------------------------------------------------------ failures that stick
@@ -104,10 +164,10 @@ class Connection:
             self._unreadable(exc)
 
     def send(self, header, blobs=()):
-        self._guarded(lambda: wire.send(self.sock, header, blobs))
+        self._guarded(lambda: wire.send(self.sock, header, blobs))  # sendall's timeout bounds the whole message
 
     def recv(self):
-        return self._guarded(lambda: wire.recv(self.sock))
+        return self._guarded(lambda: wire.recv(self.sock, self.deadline))
 
     # ------------------------------------------------------------------ values
     def encoder(self, link):
@@ -140,6 +200,7 @@ class Connection:
             fields["state"] = wire.encode_state()
         for key, value in fields.items():
             header[key] = enc.encode(value)
+        self._note_sent(enc)
         self.send(header, enc.blobs)
         while True:
             msg, blobs = self.recv()
@@ -171,7 +232,29 @@ class Connection:
                         wire.set_generator_state(mine, new)
                     except wire.ProtocolError:
                         self._unreadable("a damaged random generator state")
+            if op == "call":
+                self._store_dict_changes(link, msg, blobs, fields)
             return self.decode(link, msg.get("value"), blobs)
+
+    def _store_dict_changes(self, link, msg, blobs, fields):
+        """What student code stored into a dict argument (``bn_param["running_mean"] = ...``) is stored here too."""
+        args, kwargs = fields.get("args") or [], fields.get("kwargs") or {}
+        wire.apply_dict_changes(wire.dict_arguments(args, kwargs), self.decode(link, msg.get("dicts"), blobs))
+
+    def _note_sent(self, enc):
+        for arr in enc.arrays.values():
+            self.largest_sent = max(self.largest_sent, int(np.size(arr)))
+
+    def _check_callback_arguments(self, fn, args, kwargs):
+        """The test's functions run here, on what student code passes them: arrays no larger than the test's own.
+
+        A reference answer standing in for a graded function (see ``reference``) takes the arrays the student's
+        own code makes (a net's weights), up to ``REFERENCE_ELEMENTS``."""
+        limit = REFERENCE_ELEMENTS if getattr(fn, "grader_reference", False) else max(self.largest_sent, MIN_CALLBACK_ELEMENTS)
+        sizes = [int(a.size) for a in _arrays_in([args, kwargs])]
+        if any(n > limit for n in sizes) or sum(sizes) > 4 * limit:
+            self._fail(RuntimeError(f"your code called a function of the test with arrays of {max(sizes)} elements "
+                                    f"({sum(sizes)} in all), larger than the test ever passed it ({limit})"))
 
     def _answer_callback(self, link, msg, blobs):
         fn = self.callbacks.get(msg.get("id"))
@@ -180,14 +263,21 @@ class Connection:
         try:
             if fn is None or not isinstance(args, list) or not isinstance(kwargs, dict):
                 raise RuntimeError("a call to a function of the test that is no longer available")
-            value = fn(*args, **{str(k): v for k, v in kwargs.items()})
+            self._check_callback_arguments(fn, args, kwargs)
+            kwargs = {str(k): v for k, v in kwargs.items()}
+            dicts = wire.dict_arguments(args, kwargs)
+            before = {key: dict(d) for key, d in dicts.items()}
+            value = fn(*args, **kwargs)
             enc = self.encoder(link)
-            header = {"op": "cbreturn", "value": enc.encode(value)}
+            # what the function stored into a dict argument goes back (a reference batchnorm_forward standing in
+            # for the student's updates the running averages of the student's bn_param)
+            header = {"op": "cbreturn", "value": enc.encode(value), "dicts": enc.encode(wire.dict_changes(dicts, before))}
+            self._note_sent(enc)
         except Exception as exc:
             if self.failure is not None:
                 raise
             enc = wire.Encoder(lambda v: None)
-            header = {"op": "cbraise", "type": type(exc).__name__, "message": str(exc)}
+            header = {"op": "cbraise", "type": type(exc).__name__, "message": cap_text(exc)}
         self.send(header, enc.blobs)
 
     def finish(self):
@@ -308,11 +398,8 @@ _object_classes = {}
 
 
 def _stand_in(link, ref):
-    if ref.get("kind") == "dict":
+    ref = {"$": "ref", "id": ref["id"], "kind": str(ref.get("kind"))[:20], "type": str(ref.get("type", ""))[:MAX_NAME]}
+    if ref["kind"] == "dict":
         return RemoteDict(link, ref)
     # named like the student's class, so "it returned a TwoLayerNet" reads as it would without the grader
-    name = str(ref.get("type", ""))
-    name = name if name.isidentifier() else "RemoteObject"
-    if name not in _object_classes:
-        _object_classes[name] = type(name, (RemoteObject,), {})
-    return _object_classes[name](link, ref)
+    return _class_named(_object_classes, ref["type"], RemoteObject, RemoteObject)(link, ref)

@@ -1,6 +1,6 @@
 """Execute one notebook, cell by cell, surviving whatever the cells do.
 
-    python runner.py IN.ipynb OUT.ipynb --cell-timeout SECONDS [--judge SOCKET]
+    python runner.py IN.ipynb OUT.ipynb --cell-timeout SECONDS
 
 This file runs inside the grading sandbox and imports only the standard
 library, nbformat and nbclient. A cell that runs too long (interrupts ignored
@@ -9,20 +9,19 @@ error; the kernel is restarted, the cells that had finished are replayed, and
 the notebook goes on. Code cells that never ran get an error too, so nbgrader
 can never mistake "not run" for "passed".
 
-Test cells (marked ``"judged"`` in their metadata) do not run here: with
-``--judge``, the kernel runs the grader's agent in their place
-(``agent.py``), which lets the judge outside the sandbox call the student's
-code for that test. They get a longer timeout, since the judge stops a slow
-test itself, and are not replayed after a restart.
+Test cells (marked ``"judged"`` in their metadata) never reach this process:
+the grader replaced each by a call to its agent (``agent.py``) before it
+wrote the notebook into the sandbox, so the kernel lets the judge outside the
+sandbox call the student's code for that test. They get a longer timeout,
+since the judge stops a slow test itself, and are not replayed after a restart.
 """
 import argparse
 import copy
-import os
 import sys
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.exceptions import CellExecutionComplete, CellTimeoutError, DeadKernelError
 
 MAX_RESTARTS = 3
 MAX_TEXT = 20_000  # characters of text output kept per output
@@ -39,27 +38,32 @@ def _limit(cell):
     del cell["outputs"][50:]
 
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 JUDGE_GRACE = 5  # seconds a judged cell may run beyond the cell timeout (the judge ends the test at the timeout)
 
 
-def agent_source(index, judge_socket):
-    return (f"__import__('sys').path.insert(0, {HERE!r}); "
-            f"__import__('agent').serve({judge_socket!r}, {index}, globals())")
+class _Client(NotebookClient):
+    """nbclient, except that a message from the kernel that is no valid output costs an error output, not the run."""
+
+    def process_message(self, msg, cell, cell_index):
+        try:
+            return super().process_message(msg, cell, cell_index)
+        except CellExecutionComplete:
+            raise  # how nbclient learns the cell is done
+        except Exception as exc:
+            cell.outputs.append(error("InvalidOutput", f"the kernel sent an output that is not a valid notebook "
+                                      f"output ({type(exc).__name__}); it was dropped"))
 
 
-def execute(nb, cell_timeout, path=".", judge_socket=None):
+def execute(nb, cell_timeout, path="."):
     code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     judged = {i for i in code if nb.cells[i].get("metadata", {}).get("judged")}
-    for i in judged:
-        nb.cells[i].source = agent_source(i, judge_socket) if judge_socket else "pass"
 
     def timeout_for(cell):
         return cell_timeout + JUDGE_GRACE if cell.get("metadata", {}).get("judged") else cell_timeout
 
     done, pending, restarts = [], list(code), 0
     while pending:
-        client = NotebookClient(nb, timeout=cell_timeout, timeout_func=timeout_for, allow_errors=True, kernel_name="python3",
+        client = _Client(nb, timeout=cell_timeout, timeout_func=timeout_for, allow_errors=True, kernel_name="python3",
                                 interrupt_on_timeout=False, startup_timeout=60, shutdown_kernel="immediate",
                                 extra_arguments=["--HistoryManager.hist_file=:memory:"],
                                 resources={"metadata": {"path": path}})
@@ -96,10 +100,9 @@ def main(argv=None):
     p.add_argument("infile")
     p.add_argument("outfile")
     p.add_argument("--cell-timeout", type=int, default=60)
-    p.add_argument("--judge", help="unix socket of the judge that runs the test cells")
     args = p.parse_args(argv)
     nb = nbformat.read(args.infile, as_version=4)
-    execute(nb, args.cell_timeout, judge_socket=args.judge and os.path.abspath(args.judge))
+    execute(nb, args.cell_timeout)
     nbformat.write(nb, args.outfile)
     return 0
 

@@ -21,6 +21,7 @@ import io
 import json
 import socket
 import struct
+import time
 import warnings
 
 import numpy as np
@@ -41,9 +42,14 @@ class Disconnected(ConnectionError):
 
 # ----------------------------------------------------------------------------------- framing
 
-def _recv_exact(sock, n):
+def _recv_exact(sock, n, deadline=None):
     chunks, got = [], 0
     while got < n:
+        if deadline is not None:  # one deadline for the whole message, however the peer spreads its bytes
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise socket.timeout("the message did not arrive in time")
+            sock.settimeout(remaining)
         chunk = sock.recv(min(n - got, 1 << 20))
         if not chunk:
             raise Disconnected("the connection was closed")
@@ -60,23 +66,27 @@ def send(sock, header, blobs=()):
     sock.sendall(b"".join(parts))
 
 
-def recv(sock):
-    """(header, blobs) of the next message; ProtocolError if it is malformed or too big."""
-    head_len, n_blobs = struct.unpack("!II", _recv_exact(sock, 8))
+def recv(sock, deadline=None):
+    """(header, blobs) of the next message; ProtocolError if it is malformed or too big.
+
+    With ``deadline`` (a time.monotonic() value) the whole message must have arrived by then, else
+    socket.timeout: a peer sending a byte now and then cannot stretch the wait.
+    """
+    head_len, n_blobs = struct.unpack("!II", _recv_exact(sock, 8, deadline))
     if head_len > MAX_HEADER or n_blobs > MAX_BLOBS:
         raise ProtocolError(f"a message of {head_len} header bytes and {n_blobs} arrays is larger than allowed")
     total = head_len
     try:
-        header = json.loads(_recv_exact(sock, head_len).decode())
+        header = json.loads(_recv_exact(sock, head_len, deadline).decode())
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ProtocolError(f"a message header is not valid JSON ({type(exc).__name__})") from None
     blobs = []
     for _ in range(n_blobs):
-        (size,) = struct.unpack("!Q", _recv_exact(sock, 8))
+        (size,) = struct.unpack("!Q", _recv_exact(sock, 8, deadline))
         total += size
         if total > MAX_MESSAGE:
             raise ProtocolError(f"a message is larger than {MAX_MESSAGE >> 20} MiB")
-        blobs.append(_recv_exact(sock, size))
+        blobs.append(_recv_exact(sock, size, deadline))
     if not isinstance(header, dict) or not isinstance(header.get("op"), str):
         raise ProtocolError("a message has no operation")
     return header, blobs
@@ -270,3 +280,47 @@ def apply_state(state):
             if category is not None:
                 warnings.filterwarnings(action, message, category, module, lineno)
         yield
+
+
+# ---------------------------------------------------------------------- dict arguments
+# A function may store into a dict it is given (``bn_param["running_mean"] = ...``). Whichever side runs
+# it sends back what changed, keyed by the argument's position ("0", "1", ...) or keyword ("k:name"),
+# and the caller stores the same into its own dict.
+
+def dict_arguments(args, kwargs):
+    """The plain dicts among a call's arguments, by position or "k:keyword"."""
+    found = {str(i): a for i, a in enumerate(args) if type(a) is dict}
+    if isinstance(kwargs, dict):
+        found.update({f"k:{k}": v for k, v in kwargs.items() if type(v) is dict})
+    return found
+
+
+def dict_changes(dicts, before):
+    """What a call stored into or removed from each dict: {key: {"set": [[k, v], ...], "del": [k, ...]}}."""
+    changes = {}
+    for key, d in dicts.items():
+        old = before[key]
+        stored = [[k, v] for k, v in d.items() if k not in old or old[k] is not v]
+        removed = [k for k in old if k not in d]
+        if stored or removed:
+            changes[key] = {"set": stored, "del": removed}
+    return changes
+
+
+def apply_dict_changes(dicts, changes):
+    """Store ``changes`` (as ``dict_changes`` makes them, after decoding) into the caller's own dicts."""
+    for key, change in (changes.items() if isinstance(changes, dict) else ()):
+        mine = dicts.get(str(key))
+        if type(mine) is not dict or not isinstance(change, dict):
+            continue
+        for item in change.get("set") or []:
+            if isinstance(item, list) and len(item) == 2:
+                try:
+                    mine[item[0]] = item[1]
+                except TypeError:  # an unhashable key: not a change a plain dict could have had
+                    continue
+        for k in change.get("del") or []:
+            try:
+                mine.pop(k, None)
+            except TypeError:
+                continue

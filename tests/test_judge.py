@@ -245,3 +245,18 @@ def test_the_judge_works_where_no_sandbox_can_be_made(monkeypatch):
     outputs = _judge([("semantics", SEMANTICS), ("error", "fails()")])
     assert not _errors(outputs["semantics"]), _errors(outputs["semantics"])
     assert [e[0] for e in _errors(outputs["error"])] == ["KeyError"]
+
+
+def test_a_function_that_calls_a_wrong_one_is_tested_with_the_reference():
+    tests = [("test_f", "check(f(1.0) == 4.0, 'f should double g')"), ("test_g", "check(g(1.0) == 2.0, 'g adds one')"),
+             ("test_f_again", "check(f(1.0) == 202.0, 'outside the test of f, f uses the student own g again')")]
+    source = _notebook("def g(x):\n    return x + 1\n\n\ndef f(x):\n    return 2 * g(x)\n", tests)
+    handed_in = _notebook("def g(x):\n    return x + 100\n\n\ndef f(x):\n    return 2 * g(x)\n", tests)
+    judge = Judge(source, {i: grade_id(c) for i, c in enumerate(handed_in.cells) if is_test_cell(c)}, budget=20)
+    for i in judge.judged:
+        handed_in.cells[i].metadata["judged"] = True
+    run_notebook(handed_in, Limits(cell_timeout=20, wall_timeout=120), judge=judge.serve)
+    outputs = {judge.judged[i]: outs for i, outs in judge.outputs.items()}
+    assert _errors(outputs["test_f"]) == [], "the student's f calls g, and g was the reference while f was tested"
+    assert _errors(outputs["test_g"]) == [("AssertionError", "g adds one")]
+    assert _errors(outputs["test_f_again"]) == [], "after the test of f the student's own g has its name back"

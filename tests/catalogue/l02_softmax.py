@@ -67,6 +67,13 @@ WRONG = [
 ]
 
 CORRECT = [
+    ("softmax_cross_entropy", "log-sum-exp loss, the gradient from the student's own softmax", '''def softmax_cross_entropy(scores, y):
+    N = len(y)
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    loss = np.mean(np.log(np.exp(shifted).sum(axis=1)) - shifted[np.arange(N), y])
+    d = softmax(scores)
+    d[np.arange(N), y] -= 1
+    return loss, d / N'''),
     ("softmax", "a loop over rows", '''def softmax(scores):
     out = np.empty_like(scores, dtype=float)
     for i in range(scores.shape[0]):
@@ -107,3 +114,11 @@ VISIBLE = {
     "forgets the regularisation in the loss": "includes reg * np.sum(W ** 2)",
     "regularises the bias too": "of W only, not of b",
 }
+
+# A hand-in with a wrong G and a correct F that calls G: F keeps its points (the judge answers F's calls of G
+# with the reference).
+PAIRS = [
+    ("softmax", "subtracts the global maximum, not each row's", "softmax_cross_entropy",
+     "log-sum-exp loss, the gradient from the student's own softmax"),
+    ("softmax", "no max trick", "softmax_cross_entropy", "log-sum-exp loss, the gradient from the student's own softmax"),
+]
