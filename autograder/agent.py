@@ -149,11 +149,11 @@ class _Session:
     def handle(self, msg, blobs):
         op = msg["op"]
         try:
-            arrays = {}
+            arrays, generators = {}, {}
             target = wire.decode(msg.get("target"), blobs, self._resolve, arrays=arrays)
             if op == "call":
-                args = wire.decode(msg.get("args"), blobs, self._resolve, arrays=arrays)
-                kwargs = wire.decode(msg.get("kwargs"), blobs, self._resolve, arrays=arrays)
+                args = wire.decode(msg.get("args"), blobs, self._resolve, arrays=arrays, generators=generators)
+                kwargs = wire.decode(msg.get("kwargs"), blobs, self._resolve, arrays=arrays, generators=generators)
                 before = {i: a.copy() for i, a in arrays.items()}
                 dicts = wire.dict_arguments(args, kwargs)
                 dicts_before = {key: dict(d) for key, d in dicts.items()}
@@ -166,8 +166,11 @@ class _Session:
                 # arrays the call changed in place go back, so the judge sees the change on its own arrays
                 changed = {str(i): a for i, a in arrays.items()
                            if a.shape != before[i].shape or a.dtype != before[i].dtype or a.tobytes() != before[i].tobytes()}
+                # so do what it stored into dict arguments, and the states the judge's random generators reached here
+                moved = {str(i): g.bit_generator.state for i, g in generators.items()}
                 return self.reply({"op": "return"}, result, extra={"changed": changed, "state": _state_after(),
-                                                                   "dicts": wire.dict_changes(dicts, dicts_before)})
+                                                                   "dicts": wire.dict_changes(dicts, dicts_before),
+                                                                   "generators": moved})
             if op == "bind":
                 # while this test runs, these names call the judge's reference instead of the student's code,
                 # so that a mistake in one graded function costs only that function's test

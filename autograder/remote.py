@@ -11,6 +11,8 @@ dict and ``net.loss(X, y)`` runs the student's method.
 So that student code behaves as if it ran in the test's own process:
 - arrays a call changes in place are changed the same way here, and what it
   stores into or deletes from a dict argument (``bn_param``) is stored here too;
+  a ``numpy.random.Generator`` passed to student code travels as its state, and
+  the state the student's draws left it in comes back to the test's own Generator;
 - the test's NumPy random state, floating-point error handling and warning
   filters are applied around the call, and the random state comes back;
 - functions of the test passed to student code (``numerical_gradient(f, x)``)
@@ -224,6 +226,14 @@ class Connection:
                 if isinstance(mine, np.ndarray) and isinstance(new, np.ndarray) and mine.flags.writeable \
                         and mine.shape == new.shape and mine.dtype == new.dtype:
                     np.copyto(mine, new)
+            moved = self.decode(link, msg.get("generators"), blobs) or {}
+            for index, new in (moved.items() if isinstance(moved, dict) else ()):
+                mine = enc.generators.get(int(index)) if str(index).isdigit() else None
+                if mine is not None:
+                    try:
+                        wire.set_generator_state(mine, new)
+                    except wire.ProtocolError:
+                        self._unreadable("a damaged random generator state")
             if op == "call":
                 self._store_dict_changes(link, msg, blobs, fields)
             return self.decode(link, msg.get("value"), blobs)

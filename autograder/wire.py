@@ -136,6 +136,7 @@ class Encoder:
         self.other = other
         self.blobs = []
         self.arrays = {}
+        self.generators = {}   # index -> numpy Generator sent (its state travels, see generator_from_state)
         self._seen = {}
 
     def _blob(self, arr):
@@ -164,13 +165,19 @@ class Encoder:
             return {"$": t.__name__, "v": [self.encode(v, depth + 1) for v in value]}
         if t is dict:
             return {"$": "dict", "v": [[self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()]}
+        if t is np.random.Generator:
+            index = next((i for i, g in self.generators.items() if g is value), len(self.generators))
+            self.generators[index] = value
+            return {"$": "gen", "i": index, "s": self.encode(value.bit_generator.state, depth + 1)}
         return self.other(value)
 
 
-def decode(tree, blobs, other, depth=0, arrays=None):
+def decode(tree, blobs, other, depth=0, arrays=None, generators=None):
     """The value of a JSON tree from ``Encoder``; ``other(tag, node)`` resolves references.
-    ``arrays`` (a dict) collects blob index -> decoded array, so one blob gives one array object."""
+    ``arrays`` (a dict) collects blob index -> decoded array, so one blob gives one array object;
+    ``generators`` likewise collects index -> numpy Generator rebuilt from its state."""
     arrays = {} if arrays is None else arrays
+    generators = {} if generators is None else generators
     if depth > MAX_DEPTH:
         raise ProtocolError("a value nested too deeply")
     if tree is None or type(tree) in (bool, int, str):
@@ -191,19 +198,56 @@ def decode(tree, blobs, other, depth=0, arrays=None):
                 arrays[index] = array_from_bytes(blobs[index])
             return arrays[index] if tag == "nd" else arrays[index][()]
         if tag in ("list", "tuple"):
-            items = [decode(v, blobs, other, depth + 1, arrays) for v in tree["v"]]
+            items = [decode(v, blobs, other, depth + 1, arrays, generators) for v in tree["v"]]
             return items if tag == "list" else tuple(items)
         if tag == "dict":
             out = {}
             for k, v in tree["v"]:
-                key = decode(k, blobs, other, depth + 1, arrays)
+                key = decode(k, blobs, other, depth + 1, arrays, generators)
                 if type(key) not in (bool, int, float, str, tuple) and key is not None:
                     raise ProtocolError("a dictionary key that is not a plain value")
-                out[key] = decode(v, blobs, other, depth + 1, arrays)
+                out[key] = decode(v, blobs, other, depth + 1, arrays, generators)
             return out
+        if tag == "gen":
+            index = tree["i"]
+            if type(index) is not int:
+                raise ProtocolError("a malformed 'gen' value")
+            if index not in generators:
+                generators[index] = generator_from_state(decode(tree["s"], blobs, other, depth + 1, arrays, generators))
+            return generators[index]
     except (KeyError, TypeError, ValueError, IndexError):
         raise ProtocolError(f"a malformed {tag!r} value") from None
     return other(tag, tree)
+
+
+#: The bit generators a ``numpy.random.Generator`` may be rebuilt with on the other side.
+BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
+
+
+def generator_from_state(state):
+    """A new ``numpy.random.Generator`` in ``state`` (a ``bit_generator.state``). A Generator crosses the wire
+    as its state, so the other side draws exactly the numbers the sender's would; after a call the state it
+    reached travels back (``set_generator_state``), as arrays changed in place do."""
+    name = _generator_kind(state)
+    return set_generator_state(np.random.Generator(getattr(np.random, name)()), state)
+
+
+def set_generator_state(gen, state):
+    """Put the Generator ``gen`` in ``state``, which must be of its own kind of bit generator."""
+    if _generator_kind(state) != type(gen.bit_generator).__name__:
+        raise ProtocolError("a random generator state of another kind")
+    try:
+        gen.bit_generator.state = state
+    except (TypeError, ValueError, KeyError, OverflowError):
+        raise ProtocolError("a malformed random generator state") from None
+    return gen
+
+
+def _generator_kind(state):
+    name = state.get("bit_generator") if isinstance(state, dict) else None
+    if name not in BIT_GENERATORS:
+        raise ProtocolError("a random generator state of an unexpected kind")
+    return name
 
 
 def builtin_class(name, base):
