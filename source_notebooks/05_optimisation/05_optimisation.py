@@ -851,7 +851,7 @@ fig.tight_layout()
 # the inputs are around zero with spread 1. Both numbers come from the training images only.
 
 # %% id="mnist-load"
-from tqdm.auto import tqdm
+from course.progress import progress
 from course.data import load_mnist
 
 data = load_mnist()
@@ -903,7 +903,7 @@ def train(params, update, config, X, y, epochs, batch_size=100, reg=0.0, schedul
     rng = np.random.default_rng(seed)
     history = {"loss": [], "val_acc": [], "lr": []}
     iteration = 0
-    for epoch in tqdm(range(epochs), desc=desc, leave=False):
+    for epoch in progress(range(epochs), desc=desc, leave=False):
         for X_batch, y_batch in iterate_minibatches(X, y, batch_size, rng=rng):
             loss, grads = network_loss(params, X_batch, y_batch, reg)
             for name in params:
@@ -1129,7 +1129,7 @@ search_rng = np.random.default_rng(7)
 n_trials = course.runtime.scaled(10, when_grading=2)
 search_epochs = course.runtime.scaled(3, when_grading=1)
 trials = []
-for trial in tqdm(range(n_trials), desc="random search"):
+for trial in progress(range(n_trials), desc="random search"):
     lr = 10 ** search_rng.uniform(-3, -0.5)
     reg = 10 ** search_rng.uniform(-4, -2.5)
     total = search_epochs * iters_per_epoch
