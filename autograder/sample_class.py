@@ -92,9 +92,9 @@ SAMPLES = [
     Sample("1008", "hopperhana", "re-submitted: a wrong first upload, a correct second one",
            earlier={"softmax_cross_entropy": XENT_SUM_NOT_MEAN}, expected_score=10),
     Sample("1009", "ibnsinaivo", "cross-entropy summed instead of averaged",
-           answers={"softmax_cross_entropy": XENT_SUM_NOT_MEAN}, expected_score=3),
+           answers={"softmax_cross_entropy": XENT_SUM_NOT_MEAN}, expected_score=6),  # 0/4, linear_softmax_loss keeps 3
     Sample("1010", "jacobijun", "dscores[:, y] -= 1 (whole columns)",
-           answers={"softmax_cross_entropy": XENT_WHOLE_COLUMNS}, expected_score=3),
+           answers={"softmax_cross_entropy": XENT_WHOLE_COLUMNS}, expected_score=6),  # 0/4, linear_softmax_loss keeps 3
     Sample("1011", "keplerkai", "softmax normalised over the wrong axis",
            answers={"softmax": SOFTMAX_WRONG_AXIS, "softmax_cross_entropy": XENT_OWN_LOG_SUM_EXP}, expected_score=7),
     Sample("1012", "lamarrlea", "correct, with extra prints and an extra cell", form="extra-cells", expected_score=10),
