@@ -9,6 +9,7 @@ objects and their dicts), while slow or dying code fails only its test.
 import re
 import socket
 import struct
+import time
 import symtable
 from pathlib import Path
 
@@ -260,3 +261,20 @@ def test_a_function_that_calls_a_wrong_one_is_tested_with_the_reference():
     assert _errors(outputs["test_f"]) == [], "the student's f calls g, and g was the reference while f was tested"
     assert _errors(outputs["test_g"]) == [("AssertionError", "g adds one")]
     assert _errors(outputs["test_f_again"]) == [], "after the test of f the student's own g has its name back"
+
+
+def test_student_code_cannot_hold_the_grader_in_a_reference_answer():
+    # attack: the student's f calls g (the reference while f is tested) with input that makes it run for ever
+    tests = [("test_f", "f(1.0)"), ("test_g", "check(g(1.0) == 2.0, 'g adds one')")]
+    source = _notebook("def g(x):\n    n = 0\n    while n < x:\n        n = n + 1e-300\n    return x + 1\n\n\n"
+                       "def f(x):\n    return 2 * g(x)\n", tests)
+    handed_in = _notebook("def g(x):\n    return x + 1\n\n\ndef f(x):\n    return 2 * g(1e300)\n", tests)
+    judge = Judge(source, {i: grade_id(c) for i, c in enumerate(handed_in.cells) if is_test_cell(c)}, budget=3)
+    for i in judge.judged:
+        handed_in.cells[i].metadata["judged"] = True
+    start = time.monotonic()
+    run_notebook(handed_in, Limits(cell_timeout=3, wall_timeout=120), judge=judge.serve)
+    outputs = {judge.judged[i]: outs for i, outs in judge.outputs.items()}
+    assert [e[0] for e in _errors(outputs["test_f"])] == ["TimeoutError"]
+    assert _errors(outputs["test_g"]) == [], "grading goes on after the stopped reference"
+    assert time.monotonic() - start < 60
