@@ -35,7 +35,7 @@ from pathlib import Path
 
 import nbformat
 
-from .cells import grade_id, is_given_source, is_solution_cell, is_test_cell
+from .cells import grade_id, is_given_source, is_solution_cell, is_test_cell, strip_solution_markers
 from .remote import Connection, Link, RemoteName, cap_lines, cap_text, reference
 
 PRELUDE = ("import numpy as np\n"
@@ -71,8 +71,7 @@ def reference_functions(source_nb):
     exec(PRELUDE, namespace)
     for cell in source_nb.cells:
         if cell.cell_type == "code" and (is_solution_cell(cell) or is_given_source(cell.source)):
-            source = "\n".join(ln for ln in cell.source.splitlines()
-                               if ln.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+            source = strip_solution_markers(cell.source)
             try:
                 exec(compile(source, f"<reference {grade_id(cell)}>", "exec"), namespace)
             except Exception:
