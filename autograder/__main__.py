@@ -36,6 +36,8 @@ def main(argv=None):
     p.add_argument("--regrade", action="store_true", help="grade again what was graded before")
     p.add_argument("--timeout", type=int, default=60, help="seconds one cell may run (default 60)")
     p.add_argument("--workers", type=int, default=None, help="submissions graded side by side (default: all cores)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="send the jobs to the Dask scheduler at ADDRESS "
+                   "(e.g. tcp://10.0.0.5:8786) instead of grading on this machine; see the README")
     p = add("feedback", help="HTML feedback per student (no hidden test source)")
     p.add_argument("assignment")
     p = add("export", help="write the grade table as CSV")
@@ -77,7 +79,8 @@ def main(argv=None):
                   f"{sum(r['status'].startswith('not graded') for r in records)} that cannot be graded")
         elif args.command == "grade":
             done = grade.grade(args.workspace, check_assignment(args.assignment), regrade=args.regrade,
-                               timeout=args.timeout, workers=args.workers)
+                               timeout=args.timeout, workers=args.workers,
+                               scheduler=args.scheduler)
             print(f"graded {len(done)} submissions")
             print(export.to_text(export.rows(args.workspace, args.assignment)))
         elif args.command == "feedback":

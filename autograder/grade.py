@@ -1,65 +1,41 @@
-"""``grade``: autograde every collected submission of an assignment with nbgrader.
+"""``grade``: autograde every collected submission of an assignment.
 
-Each submission is autograded by nbgrader in a process of its own, and its
-notebook runs in the sandbox (``sandbox.py``), so one that crashes, hangs or
-cannot be read gets a reason in the ledger and the batch goes on. ``workers``
-processes grade side by side; only this parent process writes the ledger,
-after each submission, so a batch killed half-way and run again grades each
-submission exactly once. A job is a plain function of (workspace, assignment,
-student, limits): the unit a cluster engine could run elsewhere.
+Each submission is one job (``job.py``): its notebook's bytes and the source
+notebook go out, its scores and graded notebook come back, and the job runs
+nbgrader's autograde in a private temporary workspace, with the notebook in the
+sandbox (``sandbox.py``). Jobs run on this machine's cores or on a Dask cluster
+(``executors.py``). Only this process writes the instructor's workspace: for
+each result as it arrives, the graded notebook into ``autograded/``, the scores
+into nbgrader's gradebook (by nbgrader's own ``SaveAutoGrades``) and the ledger
+(``record``), so a batch killed half-way and run again grades each submission
+exactly once. A submission that crashes, hangs or cannot be read gets a reason
+in the ledger and the batch goes on.
 
-Before every batch a canary runs: the reference solution, graded the same way (a worker
-process, the sandbox, the judge) in a scratch workspace. If it does not get full marks, the
-environment is broken (a foreign ``course``, a missing package) and nothing is graded: a
-whole class would otherwise get 0 as "graded". The error names the failing cell and its error.
+Before every batch a canary runs: the reference solution, graded the same way (a job on
+the same workers). If it does not get full marks, the environment is broken (a foreign
+``course``, a missing package) and nothing is graded: a whole class would otherwise get
+0 as "graded". The error names the failing cell and its error.
 """
-import contextlib
-import multiprocessing
 import os
-import re
 import shutil
 import sys
 import warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.apps import NbGraderAPI
+from nbgrader.api import Gradebook
+from nbgrader.preprocessors import SaveAutoGrades
+from sqlalchemy.exc import SAWarning
 from tqdm.auto import tqdm
 
+from . import job as job_mod
 from .cells import fill_answers, grade_id, is_test_cell, reference_answers
+from .executors import DaskWorkers, LocalWorkers
+from .job import GRADED, NOT_GRADED, Job, Result
 from .ledger import Ledger
 from .release import generate
 from .sandbox import limit_warnings
-from .workspace import RELEASE_DIR, SOURCE_DIR, nbgrader_config, notebook_name
-
-_EXCEPTION = re.compile(r"\b(\w+(?:Error|Exception|Interrupt)): ?(.*)$")
-
-
-def failure_reason(result):
-    """A plain-words reason from nbgrader's error text and log (its own wrapper exception skipped)."""
-    text = (result.get("error") or "") + "\n" + (result.get("log") or "")
-    found = [m.groups() for m in map(_EXCEPTION.search, text.splitlines())
-             if m and m.group(1) != "NbGraderException"]
-    if not found:
-        return "nbgrader could not grade it (see the grading log)"
-    name, message = found[-1]
-    if name == "SandboxError":  # already in plain words (timeouts and kernel deaths inside a cell are the runner's)
-        return message.strip()[:300]
-    return f"{name}: {message}".strip()[:300]
-
-
-def scores(workspace, assignment, student_id):
-    """(score, max_score, {grade_id: (score, max_score)}) from the gradebook, or None if not there."""
-    config = nbgrader_config(workspace)
-    with Gradebook(config.CourseDirectory.db_url, config.CourseDirectory.course_id) as gb:
-        try:
-            sub = gb.find_submission(assignment, student_id)
-        except MissingEntry:
-            return None
-        cells = {g.name: (g.score, g.max_score) for nb in sub.notebooks for g in nb.grades}
-        return sub.score, sub.max_score, cells
+from .workspace import COURSE_ID, RELEASE_DIR, SOURCE_DIR, nbgrader_config, notebook_name
 
 
 def prepare(workspace, assignment):
@@ -69,33 +45,58 @@ def prepare(workspace, assignment):
     generate(assignment, release_dir=workspace / "release", workspace=workspace)
 
 
-@contextlib.contextmanager
-def _stderr_to(path):
-    """Send this process's stderr (nbgrader's and its libraries' chatter) to a log file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with open(path, "a") as log, warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        os.dup2(log.fileno(), 2)
-        try:
-            yield
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
+def scores(workspace, assignment, student_id):
+    """(score, max_score, {grade_id: [score, max_score]}) from the workspace's gradebook, or None if not there."""
+    return job_mod.scores(nbgrader_config(workspace).CourseDirectory.db_url, assignment, student_id)
 
 
-def grade_one(workspace, assignment, student_id, timeout):
-    """Autograde one submission (runs in a worker process); returns the ledger fields to update."""
-    with _stderr_to(Path(workspace) / "logs" / f"grade-{assignment}.log"):
-        api = NbGraderAPI(config=nbgrader_config(workspace, timeout=timeout))
-        result = api.autograde(assignment, student_id, force=True, create=True)
-        found = scores(workspace, assignment, student_id) if result["success"] else None
-    if found is None:
-        return {"status": f"not graded: {failure_reason(result)}"}
-    return {"status": "graded", "score": found[0], "max_score": found[1],
-            "cells": {k: list(v) for k, v in found[2].items()}}
+def record(workspace, job, result):
+    """Write one job's result into the instructor's workspace; returns the ledger fields to update.
+
+    The graded notebook goes to ``autograded/``; its scores go into the gradebook by nbgrader's own
+    ``SaveAutoGrades`` (manual scores a grader gave are kept, as with ``nbgrader autograde``), and
+    must then read back as the job's: if they do not, the submission is reported, not scored.
+    """
+    workspace = Path(workspace)
+    folder = workspace / "autograded" / job.student_id / job.assignment
+    log = workspace / "logs" / f"grade-{job.assignment}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "a") as f:
+        f.write(f"--- {job.assignment}/{job.student_id} (graded on {result.host or '?'}) ---\n{result.log}\n")
+    shutil.rmtree(folder, ignore_errors=True)  # never a stale graded notebook beside a new result
+    if result.status != GRADED:
+        return result.ledger_fields()
+    try:
+        nb = nbformat.reads(result.notebook.decode("utf-8"), as_version=4)
+    except Exception as exc:
+        return Result(NOT_GRADED, f"the graded notebook came back unreadable ({type(exc).__name__}: {exc})").ledger_fields()
+    db_url = nbgrader_config(workspace).CourseDirectory.db_url
+    resources = {"nbgrader": {"notebook": Path(job.notebook_name).stem, "assignment": job.assignment,
+                              "student": job.student_id, "db_url": db_url}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)  # nbgrader's own session chatter when it adds a submission
+        with Gradebook(db_url, COURSE_ID) as gb:
+            gb.update_or_create_student(job.student_id)
+            gb.update_or_create_submission(job.assignment, job.student_id)
+        SaveAutoGrades().preprocess(nb, resources)
+    found = job_mod.scores(db_url, job.assignment, job.student_id)
+    if found is None or found[2] != result.cells:
+        return Result(NOT_GRADED, "the gradebook's scores differ from the grading job's: grade it again").ledger_fields()
+    folder.mkdir(parents=True)
+    (folder / job.notebook_name).write_bytes(result.notebook)
+    return result.ledger_fields()
+
+
+def make_job(workspace, assignment, student_id, timeout):
+    """The job for one collected submission."""
+    name = notebook_name(assignment)
+    return Job(assignment, student_id, (Path(workspace) / "submitted" / student_id / assignment / name).read_bytes(),
+               (SOURCE_DIR / assignment / name).read_bytes(), timeout)
+
+
+def _lost(exc):
+    """The result for a job whose worker failed (not the submission's fault, but reported, never dropped)."""
+    return Result(NOT_GRADED, f"the grading process failed ({type(exc).__name__}: {exc})"[:300])
 
 
 CANARY = "reference-canary"  # the canary's student id, in its own scratch workspace only
@@ -106,32 +107,27 @@ class CanaryError(RuntimeError):
     """The reference solution did not get full marks here: nothing was graded."""
 
 
-def canary_submission(workspace, assignment):
-    """A scratch workspace (``<workspace>/.canary``) holding the reference solution as a handed-in notebook."""
-    scratch = Path(workspace) / CANARY_DIR
-    shutil.rmtree(scratch, ignore_errors=True)
+def canary_job(assignment, timeout):
+    """The reference solution as a handed-in notebook, graded as a student's would be."""
     name = notebook_name(assignment)
     source = nbformat.read(str(SOURCE_DIR / assignment / name), as_version=4)
     release = nbformat.read(str(RELEASE_DIR / assignment / name), as_version=4)
-    path = scratch / "submitted" / CANARY / assignment / name
-    path.parent.mkdir(parents=True)
-    nbformat.write(fill_answers(release, reference_answers(source)), str(path))
-    prepare(scratch, assignment)
-    return scratch
+    notebook = nbformat.writes(fill_answers(release, reference_answers(source))).encode("utf-8")
+    return Job(assignment, CANARY, notebook, (SOURCE_DIR / assignment / name).read_bytes(), timeout)
 
 
 def canary_problem(result, autograded):
     """None if the canary got full marks; else what went wrong, naming the failing cells and the first error.
 
-    ``result`` is what ``grade_one`` returned; ``autograded`` the canary's graded notebook (or None).
+    ``result`` is the canary job's ``Result``; ``autograded`` its graded notebook (or None).
     """
-    if result.get("status") == "graded" and result["score"] == result["max_score"]:
+    if result.status == GRADED and result.score == result.max_score:
         return None
-    head = (f"the reference solution got {result['score']:g}/{result['max_score']:g} here"
-            if result.get("status") == "graded" else f"the reference solution could not be graded ({result['status']})")
+    head = (f"the reference solution got {result.score:g}/{result.max_score:g} here" if result.status == GRADED
+            else f"the reference solution could not be graded ({result.reason})")
     lines = [f"{head}, so the environment is broken and nothing was graded."]
     if autograded is not None:
-        failed = [f"{k} ({v[0]:g}/{v[1]:g})" for k, v in result.get("cells", {}).items() if v[0] != v[1]]
+        failed = [f"{k} ({v[0]:g}/{v[1]:g})" for k, v in result.cells.items() if v[0] != v[1]]
         if failed:
             lines.append(f"Test cells without full marks: {', '.join(failed)}.")
         for cell in autograded.cells:
@@ -146,49 +142,68 @@ def canary_problem(result, autograded):
     return "\n".join(lines)
 
 
-def run_canary(pool, workspace, assignment, timeout):
-    """Grade the reference solution in ``pool`` (as a submission would be); CanaryError if it loses points."""
-    scratch = canary_submission(workspace, assignment)
-    try:
-        result = pool.submit(grade_one, str(scratch), assignment, CANARY, timeout).result()
-    except Exception as exc:  # the worker process itself died
-        result = {"status": f"not graded: the grading process failed ({type(exc).__name__}: {exc})"}
-    graded = scratch / "autograded" / CANARY / assignment / notebook_name(assignment)
-    autograded = nbformat.read(str(graded), as_version=4) if graded.exists() else None
+def run_canary(workers, workspace, assignment, timeout):
+    """Grade the reference solution on ``workers`` (as a submission would be); CanaryError if it loses points.
+
+    On failure its graded notebook and log are left in ``<workspace>/.canary`` to read.
+    """
+    job = canary_job(assignment, timeout)
+    [(_, result)] = workers.results([job])
+    if isinstance(result, Exception):
+        result = _lost(result)
+    autograded = None
+    if result.notebook:
+        try:
+            autograded = nbformat.reads(result.notebook.decode("utf-8"), as_version=4)
+        except Exception:
+            pass
     problem = canary_problem(result, autograded)
     if problem:
+        scratch = Path(workspace) / CANARY_DIR
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir(parents=True)
+        (scratch / "grading.log").write_text(result.log)
+        if result.notebook:
+            (scratch / job.notebook_name).write_bytes(result.notebook)
         raise CanaryError(f"{problem}\n(the canary's graded notebook and log are in {scratch})")
-    shutil.rmtree(scratch, ignore_errors=True)
 
 
-def grade(workspace, assignment, regrade=False, timeout=60, progress=True, workers=None):
-    """Autograde the assignment's collected submissions; returns the ledger records graded."""
+def grade(workspace, assignment, regrade=False, timeout=60, progress=True, workers=None, scheduler=None):
+    """Autograde the assignment's collected submissions; returns the ledger records graded.
+
+    ``workers``: processes on this machine (default: all cores); ``scheduler``: the address of a
+    Dask scheduler to send the jobs to instead.
+    """
     workspace = Path(workspace)
     ledger = Ledger(workspace)
     todo = [r for r in ledger.for_assignment(assignment)
             if r["status"] == "collected" or (regrade and (workspace / "submitted" / r["student_id"] / assignment).exists())]
     if not todo:
         return []
-    for warning in limit_warnings():
-        print(f"WARNING: {warning}", file=sys.stderr)
+    if scheduler is None:
+        for warning in limit_warnings():
+            print(f"WARNING: {warning}", file=sys.stderr)
     prepare(workspace, assignment)
-    workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
-    # a fresh process per submission, forked from a server that has nbgrader imported already
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["autograder.grade"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, max_tasks_per_child=1) as pool:
-        run_canary(pool, workspace, assignment, timeout)  # nothing is graded unless the reference gets full marks
-        futures = {pool.submit(grade_one, str(workspace), assignment, r["student_id"], timeout): r for r in todo}
-        bar = tqdm(as_completed(futures), total=len(futures), desc=f"grading {assignment} ({workers} workers)",
+    if scheduler is None:
+        runner = LocalWorkers(max(1, min(workers or os.cpu_count() or 1, len(todo))))
+    else:
+        runner = DaskWorkers(scheduler)
+    with runner:
+        for address, why in sorted(getattr(runner, "refused", {}).items()):
+            print(f"WARNING: Dask worker {address} gets no job: {why}", file=sys.stderr)
+        run_canary(runner, workspace, assignment, timeout)  # nothing is graded unless the reference gets full marks
+        records = {r["student_id"]: r for r in todo}
+        jobs = [make_job(workspace, assignment, r["student_id"], timeout) for r in todo]
+        bar = tqdm(runner.results(jobs), total=len(jobs), desc=f"grading {assignment} ({runner.description})",
                    unit="submission", disable=not progress, file=sys.stdout)
-        for future in bar:
-            record = futures[future]
+        for job, result in bar:
+            if isinstance(result, job_mod.SandboxUnavailable):
+                print(f"WARNING: {job.student_id} left to grade later: {result}", file=sys.stderr)
+                continue  # its record stays as it was: the next run grades it
+            record_ = records[job.student_id]
             for key in ("score", "max_score", "cells"):
-                record.pop(key, None)
-            try:
-                record.update(future.result())
-            except Exception as exc:  # the worker process itself died
-                record["status"] = f"not graded: the grading process failed ({type(exc).__name__}: {exc})"[:300]
-            ledger.put(record)
+                record_.pop(key, None)
+            record_.update(record(workspace, job, result if isinstance(result, Result) else _lost(result)))
+            ledger.put(record_)
             ledger.save()  # after every submission: an interrupted batch keeps what it finished
     return todo

@@ -1,9 +1,10 @@
 """Steps we put into nbgrader's autograde pipeline (configured in ``workspace.nbgrader_config``)."""
 import copy
+from pathlib import Path
 
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Integer
+from traitlets import Integer, Unicode
 
 from .cells import grade_id, is_test_cell, nbgrader_meta
 from .judge import STUDENT_PART, Judge
@@ -20,13 +21,13 @@ class SandboxedExecute(NbGraderPreprocessor):
     cell_timeout = Integer(60, help="seconds one cell may run").tag(config=True)
     wall_timeout = Integer(900, help="seconds the whole notebook may run").tag(config=True)
     memory_mb = Integer(4096, help="memory limit per process and for the whole sandbox, MiB").tag(config=True)
+    source_directory = Unicode(help="folder of the source notebooks (answers and hidden tests)").tag(config=True)
 
     def preprocess(self, nb, resources):
-        from .workspace import SOURCE_DIR  # (workspace configures this class)
         limits = Limits(cell_timeout=self.cell_timeout, wall_timeout=self.wall_timeout,
                         memory_bytes=self.memory_mb << 20, sandbox_memory_bytes=self.memory_mb << 20)
         info = resources.get("nbgrader", {})
-        source = nbformat.read(str(SOURCE_DIR / info["assignment"] / f"{info['notebook']}.ipynb"), as_version=4)
+        source = nbformat.read(str(Path(self.source_directory) / info["assignment"] / f"{info['notebook']}.ipynb"), as_version=4)
         judge = Judge(source, {i: grade_id(c) for i, c in enumerate(nb.cells) if is_test_cell(c)},
                       budget=self.cell_timeout)
         to_run = copy.deepcopy(nb)

@@ -17,7 +17,7 @@ from nbgrader.coursedir import CourseDirectory
 
 from course import config as course_config
 
-from .workspace import RELEASE_DIR, nbgrader_config, notebook_name
+from .workspace import RELEASE_DIR, nbgrader_config
 
 log = logging.getLogger(__name__)
 
@@ -29,24 +29,24 @@ class StampCourseLinks(Preprocessor):
 
     def preprocess(self, nb, resources):
         assignment = resources["nbgrader"]["assignment"]
-        path = f"release/{assignment}/{notebook_name(assignment)}"
-        values = {"{{COLAB_URL}}": course_config.colab_url(path),
+        name = f"{resources['nbgrader']['notebook']}.ipynb"
+        values = {"{{COLAB_URL}}": course_config.colab_url(f"release/{assignment}/{name}"),
                   "{{COURSE_PIP_URL}}": course_config.pip_url(),
-                  "{{NOTEBOOK}}": notebook_name(assignment)}
+                  "{{NOTEBOOK}}": name}
         for cell in nb.cells:
             for placeholder, value in values.items():
                 cell.source = cell.source.replace(placeholder, value)
         return nb, resources
 
 
-def generate(assignment, release_dir=RELEASE_DIR, workspace=None):
+def generate(assignment, release_dir=RELEASE_DIR, workspace=None, source_dir=None):
     """Write the student version of ``assignment`` into ``release_dir/assignment/``.
 
     With no ``workspace`` the gradebook nbgrader insists on is a throw-away one.
     Raises RuntimeError with nbgrader's log if generation fails.
     """
     with tempfile.TemporaryDirectory() as tmp:
-        config = nbgrader_config(workspace or tmp, release_dir=release_dir)
+        config = nbgrader_config(workspace or tmp, release_dir=release_dir, source_dir=source_dir)
         # the lecture text <A>.py holds the solutions and hidden tests: never copy it into the release
         config.CourseDirectory.ignore = CourseDirectory.class_traits()["ignore"].default() + [f"{assignment}.py"]
         config.GenerateAssignment.preprocessors = [StampCourseLinks] + list(
@@ -55,4 +55,4 @@ def generate(assignment, release_dir=RELEASE_DIR, workspace=None):
         result = api.generate_assignment(assignment, force=True, create=True)
     if not result["success"]:
         raise RuntimeError(f"nbgrader could not generate {assignment}:\n{result.get('log', '')}\n{result.get('error', '')}")
-    return Path(release_dir) / assignment / notebook_name(assignment)
+    return Path(release_dir) / assignment / f"{assignment}.ipynb"

@@ -43,19 +43,20 @@ def notebook_name(assignment):
     return found[0].name
 
 
-def nbgrader_config(workspace, release_dir=None, timeout=60):
-    """nbgrader configuration for a workspace; sources always come from the repository."""
+def nbgrader_config(workspace, release_dir=None, timeout=60, source_dir=None):
+    """nbgrader configuration for a workspace; sources come from the repository unless ``source_dir`` says otherwise."""
     workspace = Path(workspace).resolve()
     c = Config()
     c.CourseDirectory.root = str(workspace)
     c.CourseDirectory.course_id = COURSE_ID
-    c.CourseDirectory.source_directory = str(SOURCE_DIR)
+    c.CourseDirectory.source_directory = str(source_dir or SOURCE_DIR)
     c.CourseDirectory.release_directory = str(release_dir or workspace / "release")
     c.CourseDirectory.db_url = f"sqlite:///{workspace / 'gradebook.db'}?timeout=60"  # workers wait for each other
     # the lecture texts (<A>.py) hold the solutions and hidden tests: nbgrader never copies them anywhere
     c.CourseDirectory.ignore = [*CourseDirectory.class_traits()["ignore"].default(), "*.py"]
     c.ClearSolutions.code_stub = {"python": CODE_STUB}
     c.SandboxedExecute.cell_timeout = timeout
+    c.SandboxedExecute.source_directory = str(source_dir or SOURCE_DIR)
     # nbgrader's own autograde pipeline, with its Execute step replaced by ours
     steps = []
     for step in Autograde.class_traits()["autograde_preprocessors"].default():

@@ -8,6 +8,7 @@ import pytest
 
 from autograder import grade
 from autograder.cells import find_cell
+from autograder.job import GRADED, NOT_GRADED, Result
 from autograder.ledger import Ledger
 from autograder.sandbox import sandbox_status
 from autograder.workspace import REPO_ROOT
@@ -18,7 +19,7 @@ A = "00_getting_started"
 
 
 def test_full_marks_is_no_problem():
-    assert grade.canary_problem({"status": "graded", "score": 10, "max_score": 10, "cells": {}}, None) is None
+    assert grade.canary_problem(Result(GRADED, score=10, max_score=10), None) is None
 
 
 def test_message_names_the_failing_cell_and_its_error():
@@ -26,7 +27,7 @@ def test_message_names_the_failing_cell_and_its_error():
     setup = find_cell(nb, "setup")
     setup.outputs = [nbformat.v4.new_output("error", ename="ModuleNotFoundError", evalue="No module named 'course'",
                                             traceback=[])]
-    result = {"status": "graded", "score": 0, "max_score": 10, "cells": {"test_one_hot": [0, 4], "test_accuracy": [0, 3]}}
+    result = Result(GRADED, score=0, max_score=10, cells={"test_one_hot": [0, 4], "test_accuracy": [0, 3]})
     message = grade.canary_problem(result, nb)
     assert message.startswith("the reference solution got 0/10 here, so the environment is broken and nothing was graded.")
     assert "test_one_hot (0/4), test_accuracy (0/3)" in message
@@ -35,8 +36,8 @@ def test_message_names_the_failing_cell_and_its_error():
 
 
 def test_ungradable_canary_says_why():
-    message = grade.canary_problem({"status": "not graded: SandboxError: bwrap died"}, None)
-    assert "could not be graded (not graded: SandboxError: bwrap died)" in message
+    message = grade.canary_problem(Result(NOT_GRADED, "SandboxError: bwrap died"), None)
+    assert "could not be graded (SandboxError: bwrap died)" in message
 
 
 @pytest.mark.skipif(not sandbox_status()[0], reason="needs bubblewrap: without a sandbox the kernel sees every copy")
