@@ -7,7 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 WORKERS ?= 2
 
-.PHONY: demo test lab setup clean sandbox-tool
+.PHONY: demo test lab setup clean sandbox-tool worker
 
 setup: $(VENV)/.installed
 
@@ -27,6 +27,12 @@ lab: setup
 test: setup
 	COURSE_OFFLINE=1 MPLBACKEND=Agg OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m pytest -n $(WORKERS) --dist loadfile -p no:cacheprovider \
 		--nbval-lax tests source_notebooks
+
+# A Dask worker for `python -m autograder grade A --scheduler ADDRESS` (see the README)
+worker: setup
+	@test -n "$(SCHEDULER)" || (echo "usage: make worker SCHEDULER=tcp://HOST:8786" && exit 2)
+	PYTHONPATH=$(CURDIR) COURSE_OFFLINE=1 MPLBACKEND=Agg OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 \
+		$(VENV)/bin/dask worker $(SCHEDULER) --nworkers auto --nthreads 1
 
 clean:
 	rm -rf $(VENV) grading
