@@ -32,7 +32,7 @@ test: setup
 worker: setup
 	@test -n "$(SCHEDULER)" || (echo "usage: make worker SCHEDULER=tcp://HOST:8786" && exit 2)
 	PYTHONPATH=$(CURDIR) COURSE_OFFLINE=1 MPLBACKEND=Agg OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 \
-		$(VENV)/bin/dask worker $(SCHEDULER) --nworkers auto --nthreads 1
+		$(VENV)/bin/dask worker $(SCHEDULER) --nworkers -1 --nthreads 1
 
 clean:
 	rm -rf $(VENV) grading

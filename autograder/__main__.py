@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from . import bundle, collect, demo, export, feedback, grade, lecture_text, nbgrader_setup, release, report
+from .ledger import Status
 from .workspace import DEFAULT_WORKSPACE, assignments, check_assignment
 
 
@@ -74,9 +75,9 @@ def main(argv=None):
             records = collect.collect(args.path, check_assignment(args.assignment), args.workspace, args.pattern)
             nbgrader_setup.write(args.workspace)  # nbgrader's own tools, run there, use the course's pipeline
             for r in records:
-                print(f"{r['student_id']:<12} {r['file']:<50} {r['status']}")
-            print(f"{sum(r['status'] == 'collected' for r in records)} new or changed submissions to grade, "
-                  f"{sum(r['status'].startswith('not graded') for r in records)} that cannot be graded")
+                print(f"{r.student_id:<12} {r.file:<50} {r.status_text}")
+            print(f"{sum(r.status is Status.COLLECTED for r in records)} new or changed submissions to grade, "
+                  f"{sum(r.status is Status.NOT_GRADED for r in records)} that cannot be graded")
         elif args.command == "grade":
             done = grade.grade(args.workspace, check_assignment(args.assignment), regrade=args.regrade,
                                timeout=args.timeout, workers=args.workers,

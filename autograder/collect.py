@@ -30,14 +30,14 @@ import re
 import stat
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import nbformat
 
 from . import restore
 from .cells import solution_cells
-from .ledger import Ledger
+from .ledger import Ledger, Record, Status
 from .workspace import RELEASE_DIR, notebook_name
 
 CANVAS_PATTERN = (r"^(?P<name>[^_]+?)(?:_late)?_(?P<student_id>\d+)_(?P<submission_id>\d+)_"
@@ -367,9 +367,9 @@ def collect(inbox, assignment, workspace, pattern=CANVAS_PATTERN):
             inbox = Path(tmp)
         handed_in, unmatched = discover(inbox, pattern)
         for path in unmatched:
-            record = {"assignment": assignment, "student_id": f"unknown:{path.name}", "file": path.name,
-                      "sha256": _sha256(path), "status": "not graded: the file name does not say whose it is "
-                      "(it does not match the LMS pattern; rename it or pass --pattern)"}
+            record = Record(assignment, f"unknown:{path.name}", file=path.name, sha256=_sha256(path))
+            record.mark_not_graded("the file name does not say whose it is "
+                                   "(it does not match the LMS pattern; rename it or pass --pattern)")
             ledger.put(record)
             touched.append(record)
         ledger.save()
@@ -386,9 +386,9 @@ def collect(inbox, assignment, workspace, pattern=CANVAS_PATTERN):
 
 def _collect_one(h, count, student_id, assignment, workspace, target_name, handed_in, previous):
     """The ledger record of one student's hand-in; whatever goes wrong costs only this record."""
-    record = {"assignment": assignment, "student_id": student_id, "file": h.label, "files_handed_in": count}
+    record = Record(assignment, student_id, file=h.label, files_handed_in=count)
     try:
-        record["sha256"] = _sha256(h.path)
+        record.sha256 = _sha256(h.path)
         if not SAFE_ID.match(student_id):
             raise ValueError(f"the student id {student_id!r} cannot be used as a folder name "
                              "(letters, digits and . _ @ - only)")
@@ -405,15 +405,13 @@ def _collect_one(h, count, student_id, assignment, workspace, target_name, hande
         nbformat.write(stored, str(tmp))  # what was parsed and repaired, never the raw bytes
         os.replace(tmp, dest)
     except ValueError as exc:
-        record["status"] = f"not graded: {exc}"
+        record.mark_not_graded(exc)
         return record
     except Exception as exc:  # a notebook collect cannot handle: its own row, not the whole class
-        record["status"] = f"not graded: collect could not read it ({type(exc).__name__}: {exc})"[:300]
+        record.mark_not_graded(f"collect could not read it ({type(exc).__name__}: {exc})")
         return record
-    if notes:
-        record["note"] = "; ".join(notes)
-    unchanged = previous and previous.get("sha256") == record["sha256"] and previous.get("status") != "collected"
+    record.note = "; ".join(notes)
+    unchanged = previous and previous.sha256 == record.sha256 and previous.status is not Status.COLLECTED
     if unchanged:  # the same file again: keep its grade
-        return {**previous, **record, "status": previous["status"]}
-    record["status"] = "collected"
+        return replace(previous, file=record.file, files_handed_in=record.files_handed_in, note=record.note)
     return record

@@ -2,7 +2,7 @@
 import csv
 import io
 
-from .ledger import Ledger
+from .ledger import Ledger, Status
 
 COLUMNS = ["student_id", "assignment", "score", "max_score", "status"]
 
@@ -11,10 +11,10 @@ def rows(workspace, assignment=None):
     """One dict per (student, assignment) the workspace knows of, with the COLUMNS keys."""
     out = []
     for r in Ledger(workspace).for_assignment(assignment):
-        graded = r["status"] == "graded"
-        out.append({"student_id": r["student_id"], "assignment": r["assignment"],
-                    "score": _num(r["score"]) if graded else "", "max_score": _num(r["max_score"]) if graded else "",
-                    "status": r["status"]})
+        graded = r.status is Status.GRADED
+        out.append({"student_id": r.student_id, "assignment": r.assignment,
+                    "score": _num(r.score) if graded else "", "max_score": _num(r.max_score) if graded else "",
+                    "status": r.status_text})
     return out
 
 

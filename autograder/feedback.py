@@ -28,7 +28,7 @@ from traitlets import Bool
 from . import feedback_page
 from .cells import is_test_cell
 from .feedback_page import PrerenderMath
-from .ledger import Ledger
+from .ledger import Ledger, Status
 from .preprocessors import HideTests
 from .workspace import RELEASE_DIR, nbgrader_config, notebook_name
 
@@ -136,9 +136,9 @@ def _fallback_page(workspace, assignment, record, reason):
     """A plain page: the scores from the ledger and the failed checks' messages, every string escaped."""
     esc = html.escape
     rows = "".join(f"<tr><td>{esc(str(g))}</td><td>{esc(str(s))} / {esc(str(m))}</td></tr>"
-                   for g, (s, m) in sorted((record.get("cells") or {}).items()))
+                   for g, (s, m) in sorted(record.cells.items()))
     messages = []
-    autograded = (Path(workspace) / "autograded" / record["student_id"] / assignment / notebook_name(assignment))
+    autograded = (Path(workspace) / "autograded" / record.student_id / assignment / notebook_name(assignment))
     try:
         nb = nbformat.read(str(autograded), as_version=4)
         for cell in nb.cells:
@@ -150,7 +150,7 @@ def _fallback_page(workspace, assignment, record, reason):
     except Exception:
         pass
     return (f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{esc(assignment)}</title></head><body>\n"
-            f"<h1>{esc(assignment)}: {esc(str(record.get('score')))} / {esc(str(record.get('max_score')))}</h1>\n"
+            f"<h1>{esc(assignment)}: {esc(str(record.score))} / {esc(str(record.max_score))}</h1>\n"
             "<p>The full feedback page for this notebook could not be made; this is a plain summary.</p>\n"
             f"<table><tr><th>test</th><th>score</th></tr>{rows}</table>\n"
             + (f"<h2>Failed checks</h2><ul>{''.join(messages)}</ul>\n" if messages else "")
@@ -172,18 +172,18 @@ def generate(workspace, assignment):
     api = NbGraderAPI(config=config)
     paths = []
     for record in Ledger(workspace).for_assignment(assignment):
-        if record["status"] != "graded":
+        if record.status is not Status.GRADED:
             continue
-        page = (workspace / "feedback" / record["student_id"] / assignment
+        page = (workspace / "feedback" / record.student_id / assignment
                 / notebook_name(assignment).replace(".ipynb", ".html"))
         try:
-            result = api.generate_feedback(assignment, record["student_id"], force=True)
+            result = api.generate_feedback(assignment, record.student_id, force=True)
             reason = "" if result["success"] and page.exists() else (result.get("error") or "no page was written")
         except Exception as exc:  # one student's page must not stop the others
             reason = f"{type(exc).__name__}: {exc}"
         if reason:
             last = [ln for ln in reason.strip().splitlines() if ln.strip()][-1:] or ["unknown error"]
-            print(f"WARNING: nbgrader could not make the feedback page of {record['student_id']} "
+            print(f"WARNING: nbgrader could not make the feedback page of {record.student_id} "
                   f"({last[0][:200]}); wrote a plain page instead", file=sys.stderr)
             page.parent.mkdir(parents=True, exist_ok=True)
             page.write_text(_fallback_page(workspace, assignment, record, json.dumps(last[0][:300])))

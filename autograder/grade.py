@@ -32,7 +32,7 @@ from . import job as job_mod
 from .cells import fill_answers, grade_id, is_test_cell, reference_answers
 from .executors import DaskWorkers, LocalWorkers
 from .job import GRADED, NOT_GRADED, Job, Result
-from .ledger import Ledger
+from .ledger import Ledger, Status
 from .release import generate
 from .sandbox import limit_warnings
 from .workspace import COURSE_ID, RELEASE_DIR, SOURCE_DIR, nbgrader_config, notebook_name
@@ -51,7 +51,7 @@ def scores(workspace, assignment, student_id):
 
 
 def record(workspace, job, result):
-    """Write one job's result into the instructor's workspace; returns the ledger fields to update.
+    """Write one job's result into the instructor's workspace; returns the result as recorded.
 
     The graded notebook goes to ``autograded/``; its scores go into the gradebook by nbgrader's own
     ``SaveAutoGrades`` (manual scores a grader gave are kept, as with ``nbgrader autograde``), and
@@ -64,12 +64,12 @@ def record(workspace, job, result):
     with open(log, "a") as f:
         f.write(f"--- {job.assignment}/{job.student_id} (graded on {result.host or '?'}) ---\n{result.log}\n")
     shutil.rmtree(folder, ignore_errors=True)  # never a stale graded notebook beside a new result
-    if result.status != GRADED:
-        return result.ledger_fields()
+    if result.status is not GRADED:
+        return result
     try:
         nb = nbformat.reads(result.notebook.decode("utf-8"), as_version=4)
     except Exception as exc:
-        return Result(NOT_GRADED, f"the graded notebook came back unreadable ({type(exc).__name__}: {exc})").ledger_fields()
+        return Result(NOT_GRADED, f"the graded notebook came back unreadable ({type(exc).__name__}: {exc})")
     db_url = nbgrader_config(workspace).CourseDirectory.db_url
     resources = {"nbgrader": {"notebook": Path(job.notebook_name).stem, "assignment": job.assignment,
                               "student": job.student_id, "db_url": db_url}}
@@ -81,10 +81,10 @@ def record(workspace, job, result):
         SaveAutoGrades().preprocess(nb, resources)
     found = job_mod.scores(db_url, job.assignment, job.student_id)
     if found is None or found[2] != result.cells:
-        return Result(NOT_GRADED, "the gradebook's scores differ from the grading job's: grade it again").ledger_fields()
+        return Result(NOT_GRADED, "the gradebook's scores differ from the grading job's: grade it again")
     folder.mkdir(parents=True)
     (folder / job.notebook_name).write_bytes(result.notebook)
-    return result.ledger_fields()
+    return result
 
 
 def make_job(workspace, assignment, student_id, timeout):
@@ -177,7 +177,7 @@ def grade(workspace, assignment, regrade=False, timeout=60, progress=True, worke
     workspace = Path(workspace)
     ledger = Ledger(workspace)
     todo = [r for r in ledger.for_assignment(assignment)
-            if r["status"] == "collected" or (regrade and (workspace / "submitted" / r["student_id"] / assignment).exists())]
+            if r.status is Status.COLLECTED or (regrade and (workspace / "submitted" / r.student_id / assignment).exists())]
     if not todo:
         return []
     if scheduler is None:
@@ -192,18 +192,15 @@ def grade(workspace, assignment, regrade=False, timeout=60, progress=True, worke
         for address, why in sorted(getattr(runner, "refused", {}).items()):
             print(f"WARNING: Dask worker {address} gets no job: {why}", file=sys.stderr)
         run_canary(runner, workspace, assignment, timeout)  # nothing is graded unless the reference gets full marks
-        records = {r["student_id"]: r for r in todo}
-        jobs = [make_job(workspace, assignment, r["student_id"], timeout) for r in todo]
+        records = {r.student_id: r for r in todo}
+        jobs = [make_job(workspace, assignment, r.student_id, timeout) for r in todo]
         bar = tqdm(runner.results(jobs), total=len(jobs), desc=f"grading {assignment} ({runner.description})",
                    unit="submission", disable=not progress, file=sys.stdout)
         for job, result in bar:
             if isinstance(result, job_mod.SandboxUnavailable):
                 print(f"WARNING: {job.student_id} left to grade later: {result}", file=sys.stderr)
                 continue  # its record stays as it was: the next run grades it
-            record_ = records[job.student_id]
-            for key in ("score", "max_score", "cells"):
-                record_.pop(key, None)
-            record_.update(record(workspace, job, result if isinstance(result, Result) else _lost(result)))
-            ledger.put(record_)
+            record(workspace, job, result if isinstance(result, Result) else _lost(result)).record_in(records[job.student_id])
+            ledger.put(records[job.student_id])
             ledger.save()  # after every submission: an interrupted batch keeps what it finished
     return todo

@@ -29,11 +29,11 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 
+from .ledger import Status
 from .sandbox import sandbox_status
 from .workspace import COURSE_ID, nbgrader_config
 
-GRADED = "graded"
-NOT_GRADED = "not graded"
+GRADED, NOT_GRADED = Status.GRADED, Status.NOT_GRADED
 _EXCEPTION = re.compile(r"\b(\w+(?:Error|Exception|Interrupt)): ?(.*)$")
 
 
@@ -53,7 +53,7 @@ class Job:
 
 @dataclass
 class Result:
-    status: str                  # GRADED or NOT_GRADED
+    status: Status               # GRADED or NOT_GRADED
     reason: str = ""             # why it is not graded, in plain words
     score: float = None
     max_score: float = None
@@ -62,11 +62,12 @@ class Result:
     log: str = ""                # nbgrader's log and whatever the grading process wrote to stderr
     host: str = ""               # the machine that graded it
 
-    def ledger_fields(self):
-        """What the ledger keeps of this result."""
-        if self.status != GRADED:
-            return {"status": f"{NOT_GRADED}: {self.reason}"[:300]}
-        return {"status": GRADED, "score": self.score, "max_score": self.max_score, "cells": self.cells}
+    def record_in(self, record):
+        """Put this result into a ledger ``Record``."""
+        if self.status is GRADED:
+            record.mark_graded(self.score, self.max_score, self.cells)
+        else:
+            record.mark_not_graded(self.reason)
 
 
 class SandboxUnavailable(RuntimeError):

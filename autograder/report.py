@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 
 from .cells import graded_cells
-from .ledger import Ledger
+from .ledger import Ledger, Status
 from .workspace import SOURCE_DIR, notebook_name
 
 CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
@@ -23,13 +23,13 @@ def summary(workspace, assignment=None):
     """{assignment: {"scores": [...], "max_score": m, "not_graded": n, "cells": [(grade_id, points, passed, graded)]}}."""
     out = {}
     records = Ledger(workspace).for_assignment(assignment)
-    for a in sorted({r["assignment"] for r in records}):
-        mine = [r for r in records if r["assignment"] == a]
-        graded = [r for r in mine if r["status"] == "graded"]
+    for a in sorted({r.assignment for r in records}):
+        mine = [r for r in records if r.assignment == a]
+        graded = [r for r in mine if r.status is Status.GRADED]
         points = graded_cells(nbformat.read(str(SOURCE_DIR / a / notebook_name(a)), as_version=4))
-        cells = [(gid, pts, sum(1 for r in graded if _full(r.get("cells", {}).get(gid))), len(graded))
+        cells = [(gid, pts, sum(1 for r in graded if _full(r.cells.get(gid))), len(graded))
                  for gid, pts in points.items()]
-        out[a] = {"scores": [float(r["score"]) for r in graded], "max_score": float(sum(points.values())),
+        out[a] = {"scores": [float(r.score) for r in graded], "max_score": float(sum(points.values())),
                   "not_graded": len(mine) - len(graded), "cells": cells}
     return out
 

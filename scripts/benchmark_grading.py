@@ -48,7 +48,7 @@ def ours(inbox, workers, tmp, scheduler=None):
     grade.grade(ws, A, workers=workers, progress=False, scheduler=scheduler)
     elapsed = time.perf_counter() - t0
     rows = Ledger(ws).for_assignment(A)
-    assert all(r["status"] == "graded" and r["score"] == r["max_score"] for r in rows), [(r["status"], r.get("score")) for r in rows]
+    assert all(r.status == "graded" and r.score == r.max_score for r in rows), [(r.status_text, r.score) for r in rows]
     return elapsed
 
 

@@ -41,7 +41,7 @@ ASSIGNMENTS = assignments()
 
 
 def grade_class(tmp_path, assignment, submissions, timeout=20, workers=2):
-    """Hand in {student: notebook or raw bytes} as a folder per student, collect and grade; returns ledger records."""
+    """Hand in {student: notebook or raw bytes} as a folder per student, collect and grade; returns ({student: ledger Record}, workspace)."""
     from autograder import collect, grade
     from autograder.ledger import Ledger
     inbox, ws = tmp_path / "inbox", tmp_path / "ws"
@@ -51,4 +51,4 @@ def grade_class(tmp_path, assignment, submissions, timeout=20, workers=2):
         path.write_bytes(content if isinstance(content, bytes) else nbformat.writes(content).encode())
     collect.collect(inbox, assignment, ws)
     grade.grade(ws, assignment, progress=False, timeout=timeout, workers=workers)
-    return {r["student_id"]: r for r in Ledger(ws).for_assignment(assignment)}, ws
+    return {r.student_id: r for r in Ledger(ws).for_assignment(assignment)}, ws

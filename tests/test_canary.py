@@ -66,5 +66,5 @@ def test_a_checkout_graded_with_another_checkouts_environment_grades_nothing(tmp
     assert "nothing was graded" in done.stderr
     assert "First failing cell: setup: ModuleNotFoundError: No module named 'course'" in done.stderr
     assert "could not be imported in the sandbox" in done.stderr
-    assert {r["status"] for r in Ledger(ws).for_assignment(A)} == {"collected"}, "nobody got a grade"
+    assert {r.status_text for r in Ledger(ws).for_assignment(A)} == {"collected"}, "nobody got a grade"
     assert not (ws / "autograded").exists()

@@ -76,8 +76,8 @@ def test_variant_is_graded_fairly(module, variant, tmp_path_factory):
     test_id = module.TESTS[gid]
     ws = _graded_workspace(module, tmp_path_factory)
     record = Ledger(ws).get(module.ASSIGNMENT, student)
-    assert record["status"] == "graded", record["status"]
-    score, max_score = record["cells"][test_id]
+    assert record.status_text == "graded", record.status_text
+    score, max_score = record.cells[test_id]
     error = _cell_error(ws, module.ASSIGNMENT, student, test_id)
     if kind == "correct":
         assert score == max_score, f"correct {gid} ({what}) lost points: {error and error['evalue']}"
@@ -87,7 +87,7 @@ def test_variant_is_graded_fairly(module, variant, tmp_path_factory):
         # (a backward pass is the exception: it is tested with the student's own forward, whose cache it reads)
         for other, other_test in module.TESTS.items():
             if other != gid and own_forward(other) != gid:
-                got, full = record["cells"][other_test]
+                got, full = record.cells[other_test]
                 assert got == full, f"wrong {gid} ({what}) also cost {other_test} {full - got} of {full} points"
         assert error is not None, f"wrong {gid} ({what}) lost its points without an error shown to the student"
         if error["ename"] == "AssertionError":
@@ -117,7 +117,7 @@ PAIR_CASES = [pytest.param(m, p, id=f"{m.ASSIGNMENT}-{p[0]}-{p[3]}-calls-{p[1]}"
 def test_a_correct_function_that_calls_a_wrong_one_keeps_its_points(module, pair, tmp_path_factory):
     student, g, wrong, f, right = pair
     ws = _graded_workspace(module, tmp_path_factory)
-    cells = Ledger(ws).get(module.ASSIGNMENT, student)["cells"]
+    cells = Ledger(ws).get(module.ASSIGNMENT, student).cells
     assert cells[module.TESTS[g]][0] == 0, f"wrong {g} ({wrong}) kept points"
     got, full = cells[module.TESTS[f]]
     assert got == full, f"correct {f} ({right}) calling a wrong {g} lost {full - got} of {full} points"

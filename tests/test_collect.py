@@ -47,7 +47,7 @@ def test_folder_per_student_with_renamed_file(tmp_path, workspace):
     write_nb(release_nb(A), inbox / "bob" / "Copy of my homework.ipynb")
     before = _hashes(inbox)
     records = collect.collect(inbox, A, workspace)
-    assert {r["student_id"]: r["status"] for r in records} == {"alice": "collected", "bob": "collected"}
+    assert {r.student_id: r.status_text for r in records} == {"alice": "collected", "bob": "collected"}
     assert (workspace / "submitted" / "bob" / A / f"{A}.ipynb").exists()
     assert _hashes(inbox) == before, "collect changed a handed-in file"
 
@@ -63,13 +63,13 @@ def test_canvas_zip_latest_wins_and_bad_files_are_reported(tmp_path, workspace):
         zf.writestr("roeann2_2003_903_02_softmax.ipynb", b"")
         zf.writestr("roeann3_2004_904_02_softmax.ipynb", b"\xff\xfe not text")
         zf.writestr("homework.ipynb", good)
-    records = {r["student_id"]: r for r in collect.collect(zpath, A, workspace)}
-    assert records["2001"]["status"] == "collected" and records["2001"]["files_handed_in"] == 2
+    records = {r.student_id: r for r in collect.collect(zpath, A, workspace)}
+    assert records["2001"].status_text == "collected" and records["2001"].files_handed_in == 2
     assert b"# attempt two" in (workspace / "submitted" / "2001" / A / f"{A}.ipynb").read_bytes()
-    assert records["2002"]["status"].startswith("not graded: not a readable notebook: the file is not valid JSON")
-    assert records["2003"]["status"] == "not graded: empty file"
-    assert "not UTF-8" in records["2004"]["status"]
-    assert "does not say whose it is" in records["unknown:homework.ipynb"]["status"]
+    assert records["2002"].status_text.startswith("not graded: not a readable notebook: the file is not valid JSON")
+    assert records["2003"].status_text == "not graded: empty file"
+    assert "not UTF-8" in records["2004"].status_text
+    assert "does not say whose it is" in records["unknown:homework.ipynb"].status_text
     assert not (workspace / "submitted" / "2002").exists()
     ledger = json.loads((workspace / "ledger.json").read_text())
     assert len(ledger) == 5
@@ -79,7 +79,7 @@ def test_custom_pattern(tmp_path, workspace):
     inbox = tmp_path / "flat"
     write_nb(release_nb(A), inbox / "s1234-hw02.ipynb")
     records = collect.collect(inbox, A, workspace, pattern=r"^s(?P<student_id>\d+)-hw02\.ipynb$")
-    assert [r["student_id"] for r in records] == ["1234"]
+    assert [r.student_id for r in records] == ["1234"]
     with pytest.raises(ValueError, match="student_id"):
         collect.collect(inbox, A, workspace, pattern=r"^s(\d+)")
 
@@ -88,7 +88,7 @@ def test_a_student_id_that_is_not_a_safe_folder_name_is_reported(tmp_path, works
     inbox = tmp_path / "flat"
     write_nb(release_nb(A), inbox / "x..y_1.ipynb")
     records = collect.collect(inbox, A, workspace, pattern=r"^x(?P<student_id>.+)_1\.ipynb$")
-    assert records[0]["status"].startswith("not graded: the student id '..y' cannot be used as a folder name")
+    assert records[0].status_text.startswith("not graded: the student id '..y' cannot be used as a folder name")
     assert not (workspace / "y").exists() and not (workspace / "submitted" / "..y").exists()
 
 
@@ -116,11 +116,11 @@ def test_recollecting_the_same_file_keeps_its_grade(tmp_path, workspace):
     collect.collect(inbox, A, workspace)
     ledger = Ledger(workspace)
     rec = ledger.get(A, "alice")
-    rec.update(status="graded", score=1.0, max_score=10.0)
+    rec.mark_graded(1.0, 10.0, {})
     ledger.put(rec)
     ledger.save()
-    assert collect.collect(inbox, A, workspace)[0]["status"] == "graded"
+    assert collect.collect(inbox, A, workspace)[0].status_text == "graded"
     nb = release_nb(A)
     nb.cells[0].source += "\nchanged"
     write_nb(nb, inbox / "alice" / f"{A}.ipynb")
-    assert collect.collect(inbox, A, workspace)[0]["status"] == "collected"
+    assert collect.collect(inbox, A, workspace)[0].status_text == "collected"

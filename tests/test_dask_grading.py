@@ -46,8 +46,8 @@ def test_the_sample_class_grades_on_dask_to_the_same_rows_as_on_this_machine(tmp
     expected = sample_class.expected()
     for student, (status, score, _) in rows_of(remote, sample_class.ASSIGNMENT).items():
         assert status.startswith(expected[student][1]) and expected[student][0] in (None, score), student
-    cells = {r["student_id"]: r.get("cells") for r in Ledger(remote).for_assignment(sample_class.ASSIGNMENT)}
-    assert cells == {r["student_id"]: r.get("cells") for r in Ledger(local).for_assignment(sample_class.ASSIGNMENT)}
+    cells = {r.student_id: r.cells for r in Ledger(remote).for_assignment(sample_class.ASSIGNMENT)}
+    assert cells == {r.student_id: r.cells for r in Ledger(local).for_assignment(sample_class.ASSIGNMENT)}
     # the instructor's workspace got the graded notebooks (feedback reads them) and nbgrader's gradebook the scores
     graded = [s for s, (status, _, _) in rows_of(remote, sample_class.ASSIGNMENT).items() if status == "graded"]
     for student in graded:
@@ -117,7 +117,7 @@ def test_a_worker_without_bubblewrap_is_refused_and_nothing_is_graded_unsandboxe
             worker.wait()
     message = str(refused.value)
     assert "nothing was sent" in message and "bubblewrap (bwrap) is not installed" in message
-    assert [r["status"] for r in Ledger(ws).for_assignment(A)] == ["collected"], "still waiting to be graded"
+    assert [r.status_text for r in Ledger(ws).for_assignment(A)] == ["collected"], "still waiting to be graded"
     assert not (ws / "autograded").exists()
 
 

@@ -76,11 +76,11 @@ def test_faults_each_end_in_a_score_or_a_reason(tmp_path):
     expected = {"stripped": 10, "stripped-wrong": 7, "deleted-test": 10, "duplicated": 10, "retyped": 7,
                 "old-format": 10, "loop": 10, "exit": 10, "memory": 10, "noisy": 10}
     for student, score in expected.items():
-        assert rows[student]["status"] == "graded", (student, rows[student]["status"])
-        assert rows[student]["score"] == score, (student, rows[student].get("cells"))
+        assert rows[student].status_text == "graded", (student, rows[student].status_text)
+        assert rows[student].score == score, (student, rows[student].cells)
     for student in ["stripped", "deleted-test", "duplicated", "retyped"]:
-        assert "rebuilt from the release" in rows[student]["note"], student
-    assert rows["empty"]["status"] == "not graded: empty file"
+        assert "rebuilt from the release" in rows[student].note, student
+    assert rows["empty"].status_text == "not graded: empty file"
     assert (tmp_path / "inbox" / "empty" / f"{A}.ipynb").read_bytes() == b"", "a handed-in file was changed"
 
 

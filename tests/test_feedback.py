@@ -13,7 +13,7 @@ def test_feedback_shows_messages_but_no_hidden_tests(tmp_path):
     wrong = "def softmax(scores):\n    e = np.exp(scores)\n    return e / e.sum(axis=1, keepdims=True)"
     crash = "def softmax(scores):\n    probabilities = scores.to_probabilities()\n    return probabilities"
     rows, ws = grade_class(tmp_path, A, {"s1": solved_nb(A, softmax=wrong), "s2": solved_nb(A, softmax=crash)})
-    assert rows["s1"]["score"] == 7 and rows["s2"]["score"] == 7
+    assert rows["s1"].score == 7 and rows["s2"].score == 7
     pages = sorted(feedback.generate(ws, A))
     html, crashed = pages[0].read_text(), pages[1].read_text()
     # an error inside the student's own function keeps the student's frames, and only those

@@ -108,15 +108,15 @@ def _test_cell(ws, student):
 
 def test_honest_and_plain_wrong_submissions_are_the_baseline(graded):
     rows, _ = graded
-    assert rows["honest"]["score"] == 10
-    assert rows["wrong"]["cells"]["test_softmax"] == [0.0, 3.0] and rows["wrong"]["score"] == 7
+    assert rows["honest"].score == 10
+    assert rows["wrong"].cells["test_softmax"] == [0.0, 3.0] and rows["wrong"].score == 7
 
 
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
 def test_an_attack_does_not_pass_the_wrong_softmax(graded, attack):
     rows, ws = graded
     row = rows[attack]
-    assert row["status"] == "graded", row["status"]
-    assert row["cells"]["test_softmax"] == [0.0, 3.0], f"{attack} forged the grade: {row['cells']}"
+    assert row.status_text == "graded", row.status_text
+    assert row.cells["test_softmax"] == [0.0, 3.0], f"{attack} forged the grade: {row['cells']}"
     errors = [o for o in _test_cell(ws, attack).outputs if o.output_type == "error"]
     assert errors, "the failed test should show the student an error"

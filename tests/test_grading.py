@@ -107,17 +107,17 @@ def test_a_batch_killed_half_way_grades_each_submission_exactly_once(tmp_path, w
     proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 120
     while time.time() < deadline:
-        graded = [r for r in Ledger(workspace).for_assignment(a) if r["status"] == "graded"] if (workspace / "ledger.json").exists() else []
+        graded = [r for r in Ledger(workspace).for_assignment(a) if r.status == "graded"] if (workspace / "ledger.json").exists() else []
         if graded:
             break
         time.sleep(0.2)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    first = {r["student_id"]: r for r in Ledger(workspace).for_assignment(a) if r["status"] == "graded"}
+    first = {r.student_id: r for r in Ledger(workspace).for_assignment(a) if r.status == "graded"}
     assert 1 <= len(first) < 4, "the batch should have been killed half-way"
     stamps = {s: (workspace / "autograded" / s / a / f"{a}.ipynb").stat().st_mtime_ns for s in first}
     redone = grade.grade(workspace, a, progress=False)
-    assert sorted(r["student_id"] for r in redone) == sorted(set(f"s{k}" for k in range(4)) - set(first))
+    assert sorted(r.student_id for r in redone) == sorted(set(f"s{k}" for k in range(4)) - set(first))
     rows = export.rows(workspace, a)
     assert [r["score"] for r in rows] == [10] * 4
     assert all((workspace / "autograded" / s / a / f"{a}.ipynb").stat().st_mtime_ns == t for s, t in stamps.items()), \

@@ -27,7 +27,7 @@ NB = f"{A}.ipynb"
 
 
 def _rows(records):
-    return {r["student_id"]: r for r in records}
+    return {r.student_id: r for r in records}
 
 
 def _hashes(folder):
@@ -45,10 +45,10 @@ def test_symlinked_notebooks_and_folders_are_refused_with_a_reason(tmp_path, wor
     (inbox / "bob" / NB).symlink_to(os.path.join("..", "carol", NB))         # a classmate's file
     (inbox / "dave").symlink_to("carol")                                     # a classmate's folder
     rows = _rows(collect.collect(inbox, A, workspace))
-    assert rows["carol"]["status"] == "collected"
+    assert rows["carol"].status_text == "collected"
     for student in ["alice", "bob", "dave"]:
-        assert rows[student]["status"].startswith("not graded:"), student
-        assert "symbolic link" in rows[student]["status"], rows[student]["status"]
+        assert rows[student].status_text.startswith("not graded:"), student
+        assert "symbolic link" in rows[student].status_text, rows[student].status_text
         assert not (workspace / "submitted" / student).exists(), student
 
 
@@ -58,10 +58,10 @@ def test_a_link_beside_a_real_notebook_is_not_used(tmp_path, workspace):
     (inbox / "alice" / "zz_latest.ipynb").symlink_to(SOURCE_DIR / A / NB)
     os.utime(inbox / "alice" / NB, (1, 1))
     row = _rows(collect.collect(inbox, A, workspace))["alice"]
-    assert row["status"] == "collected"
+    assert row.status_text == "collected"
     stored = (workspace / "submitted" / "alice" / A / NB).read_text()
     assert "BEGIN SOLUTION" not in stored and "BEGIN HIDDEN TESTS" not in stored
-    assert "zz_latest.ipynb" in row["note"]
+    assert "zz_latest.ipynb" in row.note
 
 
 def test_zip_members_that_are_links_are_refused(tmp_path, workspace):
@@ -78,8 +78,8 @@ def test_zip_members_that_are_links_are_refused(tmp_path, workspace):
             info.create_system, info.external_attr = 3, (stat.S_IFLNK | 0o777) << 16
             zf.writestr(info, target)
     rows = _rows(collect.collect(zpath, A, workspace))
-    assert rows["2002"]["status"] == "collected"
-    assert rows["2001"]["status"].startswith("not graded:") and "symbolic link" in rows["2001"]["status"]
+    assert rows["2002"].status_text == "collected"
+    assert rows["2001"].status_text.startswith("not graded:") and "symbolic link" in rows["2001"].status_text
     assert not (workspace / "submitted" / "2001").exists()
     assert not (tmp_path / "outside").exists(), "something was made through a link in the zip"
 
@@ -119,17 +119,17 @@ def test_every_student_folder_gets_a_row(tmp_path, workspace):
     (inbox / "dave").mkdir()                                        # an empty folder
     rows = _rows(collect.collect(inbox, A, workspace))
     assert set(rows) == {"alice", "bob", "carol", "dave"}
-    assert rows["bob"]["status"] == "collected"
+    assert rows["bob"].status_text == "collected"
     assert (workspace / "submitted" / "bob" / A / NB).exists()
-    assert rows["alice"]["status"].startswith("not graded:") and "is a folder" in rows["alice"]["status"]
+    assert rows["alice"].status_text.startswith("not graded:") and "is a folder" in rows["alice"].status_text
     for student in ["carol", "dave"]:
-        assert rows[student]["status"] == "not graded: no notebook (.ipynb file) in the folder", student
+        assert rows[student].status_text == "not graded: no notebook (.ipynb file) in the folder", student
 
 
 def test_flat_upper_case_notebook_is_collected(tmp_path, workspace):
     inbox = tmp_path / "flat"
     write_nb(release_nb(A), inbox / "doejohn_2001_900_02_softmax.IPYNB")
-    assert _rows(collect.collect(inbox, A, workspace))["2001"]["status"] == "collected"
+    assert _rows(collect.collect(inbox, A, workspace))["2001"].status_text == "collected"
 
 
 # ---------------------------------------------------------------- item 12: one malformed notebook, one row
@@ -162,9 +162,9 @@ def test_one_malformed_notebook_costs_only_its_own_row(tmp_path, workspace):
     rows = _rows(collect.collect(inbox, A, workspace))
     assert set(rows) == {"string-meta", "list-id", "no-type", "deep", "zz-good"}
     for student, row in rows.items():  # each is repaired and collected: nothing here is beyond repair
-        assert row["status"] == "collected", (student, row["status"])
+        assert row.status_text == "collected", (student, row.status_text)
         nbformat.validate(nbformat.read(str(workspace / "submitted" / student / A / NB), as_version=4))
-    assert "nbgrader metadata nbgrader cannot read" in rows["string-meta"]["note"]
+    assert "nbgrader metadata nbgrader cannot read" in rows["string-meta"].note
 
 
 def test_an_unexpected_failure_costs_only_its_row_and_the_ledger_is_saved_as_collect_goes(tmp_path, workspace,
@@ -186,7 +186,7 @@ def test_an_unexpected_failure_costs_only_its_row_and_the_ledger_is_saved_as_col
     monkeypatch.setattr(collect, "_repair", flaky)
     with pytest.raises(KeyboardInterrupt):
         collect.collect(inbox, A, workspace)
-    saved = {r["student_id"]: r["status"] for r in Ledger(workspace).for_assignment(A)}
+    saved = {r.student_id: r.status_text for r in Ledger(workspace).for_assignment(A)}
     assert saved["a"] == "collected"
     assert saved["b"].startswith("not graded: collect could not read it (RuntimeError: boom")
 
@@ -221,7 +221,7 @@ def _tampered(kind):
 def test_tampered_nbgrader_metadata_is_restored_from_the_release(tmp_path, workspace, kind):
     write_nb(_tampered(kind), tmp_path / "inbox" / "s" / NB)
     row = collect.collect(tmp_path / "inbox", A, workspace)[0]
-    assert row["status"] == "collected" and "nbgrader metadata" in row["note"], row
+    assert row.status_text == "collected" and "nbgrader metadata" in row.note, row
     stored = nbformat.read(str(workspace / "submitted" / "s" / A / NB), as_version=4)
     release = {grade_id(c): c.metadata.nbgrader for c in release_nb(A).cells}
     for cell in stored.cells:
@@ -240,7 +240,7 @@ def test_bom_and_lone_surrogates_are_stored_as_parsed(tmp_path, workspace):
     path.write_bytes(b"\xef\xbb\xbf" + text.encode())
     before = path.read_bytes()
     row = collect.collect(tmp_path / "inbox", A, workspace)[0]
-    assert row["status"] == "collected"
+    assert row.status_text == "collected"
     stored = (workspace / "submitted" / "s" / A / NB).read_bytes()
     assert not stored.startswith(b"\xef\xbb\xbf")
     stored.decode("utf-8")  # strict: no surrogates
@@ -252,7 +252,7 @@ def test_bom_and_lone_surrogates_are_stored_as_parsed(tmp_path, workspace):
 def test_swapped_answer_ids_are_restored_by_the_function_each_cell_defines(tmp_path, workspace):
     write_nb(_swap_answer_ids(solved_nb(A), "softmax", "softmax_cross_entropy"), tmp_path / "inbox" / "s" / NB)
     row = collect.collect(tmp_path / "inbox", A, workspace)[0]
-    assert row["status"] == "collected" and "swapped" in row["note"]
+    assert row.status_text == "collected" and "swapped" in row.note
     stored = nbformat.read(str(workspace / "submitted" / "s" / A / NB), as_version=4)
     src = {grade_id(c): c.source for c in stored.cells if grade_id(c)}
     assert "def softmax(" in src["softmax"] and "def softmax_cross_entropy(" in src["softmax_cross_entropy"]
@@ -270,7 +270,7 @@ def test_a_huge_pasted_image_is_left_out_of_the_graded_copy(tmp_path, workspace)
     path = write_nb(_with_big_image(solved_nb(A), 8), tmp_path / "inbox" / "s" / NB)
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     row = collect.collect(tmp_path / "inbox", A, workspace)[0]
-    assert row["status"] == "collected" and "too big to grade" in row["note"]
+    assert row.status_text == "collected" and "too big to grade" in row.note
     stored = workspace / "submitted" / "s" / A / NB
     assert stored.stat().st_size < 1 << 20
     cell = nbformat.read(str(stored), as_version=4).cells[3]
@@ -294,8 +294,8 @@ def test_tampered_and_odd_notebooks_grade_like_the_clean_one(tmp_path):
     })
     rows, _ = grade_class(tmp_path, A, submissions, timeout=20)
     for student in submissions:
-        assert rows[student]["status"] == "graded", (student, rows[student]["status"])
-        assert (rows[student]["score"], rows[student]["max_score"]) == (10, 10), (student, rows[student].get("cells"))
+        assert rows[student].status_text == "graded", (student, rows[student].status_text)
+        assert (rows[student].score, rows[student].max_score) == (10, 10), (student, rows[student].cells)
 
 
 # ---------------------------------------------------------------- items 14 and 15: feedback pages
@@ -345,7 +345,7 @@ def test_feedback_pages_are_made_one_by_one_and_never_run_student_html(tmp_path,
         "f-plain": solved_nb(A),
     }
     rows, ws = grade_class(tmp_path, A, submissions)
-    assert all(r["status"] == "graded" for r in rows.values()), {s: r["status"] for s, r in rows.items()}
+    assert all(r.status_text == "graded" for r in rows.values()), {s: r.status_text for s, r in rows.items()}
     pages = feedback.generate(ws, A)
     assert len(pages) == len(submissions) and all(p.exists() for p in pages)
     for page in pages:

@@ -2,7 +2,7 @@
 import csv
 
 from autograder.__main__ import main
-from autograder.ledger import Ledger
+from autograder.ledger import Ledger, Record, Status
 from autograder import report
 
 A = "02_softmax"  # test cells: test_softmax 3, test_softmax_cross_entropy 4, test_linear_softmax_loss 3
@@ -12,10 +12,10 @@ def make_class(ws):
     ledger = Ledger(ws)
     cells = {"full": (3, 4, 3), "no-softmax": (0, 4, 3), "no-loss": (3, 4, 0), "nothing": (0, 0, 0)}
     for student, (s, x, l) in cells.items():
-        ledger.put({"assignment": A, "student_id": student, "status": "graded", "score": s + x + l, "max_score": 10,
-                    "cells": {"test_softmax": [s, 3], "test_softmax_cross_entropy": [x, 4],
-                              "test_linear_softmax_loss": [l, 3]}})
-    ledger.put({"assignment": A, "student_id": "broken", "status": "not graded: not a notebook"})
+        ledger.put(Record(A, student, Status.GRADED, score=s + x + l, max_score=10,
+                          cells={"test_softmax": [s, 3], "test_softmax_cross_entropy": [x, 4],
+                                 "test_linear_softmax_loss": [l, 3]}))
+    ledger.put(Record(A, "broken", Status.NOT_GRADED, reason="not a notebook"))
     ledger.save()
 
 

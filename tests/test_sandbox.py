@@ -77,9 +77,9 @@ except Exception as e:
         stop.set()
         thread.join()
         server.close()
-    assert rows["honest"]["score"] == 10
+    assert rows["honest"].score == 10
     for student in ["steal-source", "steal-other", "gradebook", "network"]:
-        assert rows[student]["status"] == "graded" and rows[student]["cells"]["test_softmax"][0] == 0, (student, rows[student])
+        assert rows[student].status_text == "graded" and rows[student].cells["test_softmax"][0] == 0, (student, rows[student])
     assert hits == [], "student code reached a server on the grading machine"
     assert gradebook.read_bytes()[:16] == b"SQLite format 3\x00", "student code overwrote the gradebook"
 
@@ -97,7 +97,7 @@ def test_the_number_of_processes_is_capped(tmp_path):
     extra["id"] = "spawner"
     nb.cells.insert(k + 1, extra)
     rows, ws = grade_class(tmp_path, A, {"forker": nb})
-    assert rows["forker"]["status"] == "graded" and rows["forker"]["score"] == 10
+    assert rows["forker"].status_text == "graded" and rows["forker"].score == 10
     graded = nbformat.read(str(ws / "autograded" / "forker" / A / f"{A}.ipynb"), as_version=4)
     cell = next(c for c in graded.cells if c.get("id") == "spawner")
     errors = [o for o in cell.outputs if o.get("output_type") == "error"]
