@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import socket
+import stat
 import sys
 import tempfile
 import warnings
@@ -133,10 +134,13 @@ def _gradebook(job):
     digest = hashlib.sha256(job.source).hexdigest()[:24]
     cache = Path(tempfile.gettempdir()) / f"nn-course-gradebooks-{os.getuid()}"
     path = cache / f"{job.assignment}-{digest}.db"
+    cache.mkdir(mode=0o700, exist_ok=True)
+    info = cache.lstat()
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise RuntimeError(f"{cache} is not a private folder of this user: remove it (someone else may have made it)")
     if path.exists():
         return path
     from .release import generate  # (release imports nbgrader's converters; only needed on a cache miss)
-    cache.mkdir(mode=0o700, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="prepare-", dir=cache) as tmp:
         root = Path(tmp)
         config = _private_workspace(root, job)
