@@ -1324,8 +1324,8 @@ print("pooling 11x11 -> 5x5: largest difference naive vs fast, forward "
 # Five epochs as in the notes, but on the 4,000 training images of the subset, not 60,000.
 #
 # **Time.** The training cell prints the seconds each epoch took on your machine. On the course's 2-core test machine (one BLAS
-# thread, other work running beside it) an epoch of the 4,000 images took 4 to 5.5 s; full MNIST, 15 times as many images, would
-# take about 1 to 1.5 minutes per epoch there (an estimate scaled by the number of images, not a measurement).
+# thread, other work running beside it) an epoch of the 4,000 images took 4 to 6.5 s; full MNIST, 15 times as many images, would
+# take about 1 to 1.6 minutes per epoch there (an estimate scaled by the number of images, not a measurement).
 
 # %% id="cnn-model"
 class NotesCNN:
