@@ -101,7 +101,12 @@ def max_pool_backward_fast(dout, cache):
     """Backward pass of ``max_pool_forward_fast``: each window's gradient goes to its (first) maximum."""
     x, out, pool_param = cache
     ph, pw, s, Ho, Wo = _pool_sizes(x.shape, pool_param)
-    dx = np.zeros_like(x, dtype=np.result_type(x, dout))   # in the memory order of x
+    dtype = np.result_type(x, dout)
+    H, W = x.shape[2:]
+    if ph == pw == s and H == s * Ho and W == s * Wo:
+        dx = np.empty_like(x, dtype=dtype)    # the windows tile x exactly: every pixel is written below
+    else:
+        dx = np.zeros_like(x, dtype=dtype)    # pixels outside every window (or between windows) get 0
     unclaimed = np.ones_like(out, dtype=bool)   # windows whose maximum has not been found yet (memory order of out)
     first_max = np.empty_like(out, dtype=bool)
     for i in range(ph):
