@@ -21,6 +21,7 @@ into columns), the matrix products of the convolutions (forward, dw and dcols), 
 poolings (forward and backward) and the rest (ReLUs, dense layers, loss, bias, transposes).
 """
 import argparse
+import os
 import platform
 import statistics
 import sys
@@ -222,9 +223,13 @@ def main():
     y = data["y_train"][:args.batch].astype(np.int64)
     per_1000 = 1000 / args.batch
 
-    print(f"machine: {platform.processor() or platform.machine()}, {len(__import__('os').sched_getaffinity(0))} cores "
+    print(f"machine: {platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores "
           f"available; numpy {np.__version__} with {blas[0]['internal_api'] if blas else '?'} "
           f"{blas[0].get('version', '') if blas else ''}, torch {torch.__version__}")
+    load = os.getloadavg()[0]
+    print(f"load average (1 min) before the run: {load:.1f} on {os.cpu_count()} cores"
+          + ("  -- other work is running: the figures are slower and noisier than on an idle machine"
+             if load > 0.5 * os.cpu_count() else ""))
     print(f"threads: BLAS {threads}, torch.set_num_threads({torch.get_num_threads()}); batch {args.batch}; "
           f"median of {args.repeats} steps (forward + loss + backward) after 3 warm-up steps,\n"
           f"NumPy and PyTorch steps taken in turn (both see the same load of the machine)\n")
