@@ -1,0 +1,291 @@
+"""One training step of the lecture notes' CNN: the course's NumPy implementation against PyTorch CPU.
+
+    pip install -r requirements-benchmark.txt     # PyTorch and threadpoolctl, for this script only
+    python scripts/benchmark_cnn.py [--repeats 30] [--batch 64] [--threads N]
+
+The model is lecture 08's ``NotesCNN`` (the Keras CNN of the notes, 93,322 parameters):
+Conv2D(32, 3x3, ReLU) -> MaxPool 2x2 -> Conv2D(64, 3x3, ReLU) -> MaxPool 2x2 -> Conv2D(64, 3x3, ReLU)
+-> Flatten (576) -> Dense(64, ReLU) -> Dense(10) -> softmax cross-entropy.
+
+A step is the forward pass, the loss and the backward pass of one batch of 64 MNIST digits (the
+parameter update, a few hundred microseconds in both, is left out). The NumPy side uses the
+reference answers of the lecture texts, read from their source (08's ``im2col`` and
+``conv_forward_im2col``, 03's dense layers and ReLU, 02's loss: what a student who solved the
+exercises runs), with the fast backward passes and pooling of ``course/conv_fast.py``. PyTorch
+runs the same architecture with ``torch.nn``. Both get the same number of threads: the BLAS
+threads NumPy uses (``--threads`` sets both).
+
+Each configuration is timed ``--repeats`` times after a warm-up; the table shows the median in
+ms per 1,000 images. The breakdown times NumPy's parts inside real steps: ``im2col`` (the copy
+into columns), the matrix products of the convolutions (forward, dw and dcols), ``col2im``, the
+poolings (forward and backward) and the rest (ReLUs, dense layers, loss, bias, transposes).
+"""
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from autograder import cells, lecture_text  # noqa: E402
+from course import conv_fast  # noqa: E402
+
+CONV_SHAPES = [(32, 1), (64, 32), (64, 64)]
+CONV_PARAM = {"stride": 1, "pad": 0}
+POOL_PARAM = {"pool_height": 2, "pool_width": 2, "stride": 2}
+
+
+# ---------------------------------------------------------------------------------------------- the NumPy side
+def reference_functions():
+    """The lectures' reference answers, defined from their source texts, in one namespace."""
+    ns = {"np": np}
+    for lecture, names in (("02_softmax", ["softmax_cross_entropy"]),
+                           ("03_backprop", ["affine_forward", "affine_backward", "relu_forward", "relu_backward"]),
+                           ("08_cnn", ["im2col", "conv_forward_im2col"])):
+        answers = {c.id: cells.strip_solution_markers(c.source)
+                   for c in lecture_text.parse(lecture_text.text_path(lecture)) if c.kind == "solution"}
+        for name in names:
+            exec(compile(answers[name], f"<{lecture}:{name}>", "exec"), ns)
+    return ns
+
+
+class Timed:
+    """Wraps functions so that the seconds spent in each part of a step add up under a label."""
+
+    def __init__(self):
+        self.seconds = {}
+        self.on = False
+
+    def wrap(self, label, f):
+        def timed(*args, **kwargs):
+            if not self.on:
+                return f(*args, **kwargs)
+            start = time.perf_counter()
+            try:
+                return f(*args, **kwargs)
+            finally:
+                self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - start
+        return timed
+
+    def gemm(self, a, b):
+        if not self.on:
+            return a @ b
+        start = time.perf_counter()
+        out = a @ b
+        self.seconds["GEMM"] = self.seconds.get("GEMM", 0.0) + time.perf_counter() - start
+        return out
+
+
+def numpy_model(dtype, seed=0):
+    ns = reference_functions()
+    timer = Timed()
+    rng = np.random.default_rng(seed)
+    p = {}
+    for k, (filters, channels) in enumerate(CONV_SHAPES, start=1):
+        p[f"W{k}"] = (rng.standard_normal((filters, channels, 3, 3)) * np.sqrt(2 / (channels * 9))).astype(dtype)
+        p[f"b{k}"] = np.zeros(filters, dtype=dtype)
+    for k, (d_in, d_out) in ((4, (576, 64)), (5, (64, 10))):
+        p[f"W{k}"] = (rng.standard_normal((d_in, d_out)) * np.sqrt(2 / d_in)).astype(dtype)
+        p[f"b{k}"] = np.zeros(d_out, dtype=dtype)
+
+    # The breakdown: im2col, col2im and pooling are timed where they are called; the products of the convolutions are timed
+    # by giving conv_forward_im2col's `w.reshape(F, -1) @ cols` and the backward's products a timed `@` (same operands).
+    ns["im2col"] = timer.wrap("im2col", ns["im2col"])
+    conv_forward = ns["conv_forward_im2col"]
+    pool_forward = timer.wrap("pooling", conv_fast.max_pool_forward_fast)
+    pool_backward = timer.wrap("pooling", conv_fast.max_pool_backward_fast)
+    col2im = timer.wrap("col2im", conv_fast.col2im)
+
+    def conv_forward_timed(x, w, b, conv_param):
+        if not timer.on:
+            return conv_forward(x, w, b, conv_param)
+        # the reference's own code, with its product timed: same operations in the same order
+        out, cache = conv_forward(x, _TimedWeights(w, timer), b, conv_param)
+        return out, (x, w) + cache[2:]
+
+    def conv_backward(dout, cache):
+        if not timer.on:
+            return conv_fast.conv_backward_im2col(dout, cache)
+        saved = conv_fast.col2im
+        conv_fast.col2im = col2im
+        try:
+            x, w, b, conv_param, cols = cache
+            return conv_fast.conv_backward_im2col(dout, (x, _TimedWeights(w, timer), b, conv_param, _TimedCols(cols, timer)))
+        finally:
+            conv_fast.col2im = saved
+
+    def step(X, y):
+        caches, h = [], X
+        for k in (1, 2, 3):
+            h, conv_cache = conv_forward_timed(h, p[f"W{k}"], p[f"b{k}"], CONV_PARAM)
+            h, relu_cache = ns["relu_forward"](h)
+            pool_cache = None
+            if k < 3:
+                h, pool_cache = pool_forward(h, POOL_PARAM)
+            caches.append((conv_cache, relu_cache, pool_cache))
+        h, dense_cache = ns["affine_forward"](h, p["W4"], p["b4"])
+        h, relu_cache = ns["relu_forward"](h)
+        scores, out_cache = ns["affine_forward"](h, p["W5"], p["b5"])
+        loss, dscores = ns["softmax_cross_entropy"](scores, y)
+        grads = {}
+        dh, grads["W5"], grads["b5"] = ns["affine_backward"](dscores, out_cache)
+        dh, grads["W4"], grads["b4"] = ns["affine_backward"](ns["relu_backward"](dh, relu_cache), dense_cache)
+        for k in (3, 2, 1):
+            conv_cache, relu_cache_k, pool_cache = caches[k - 1]
+            if pool_cache is not None:
+                dh = pool_backward(dh, pool_cache)
+            dh, grads[f"W{k}"], grads[f"b{k}"] = conv_backward(ns["relu_backward"](dh, relu_cache_k), conv_cache)
+        return loss, grads
+
+    return step, timer, p
+
+
+class _TimedWeights(np.ndarray):
+    """A view of w whose reshape(F, -1) @ cols (and .T @ d) goes through the timer."""
+
+    def __new__(cls, w, timer):
+        view = np.asarray(w).view(cls)
+        view._timer = timer
+        return view
+
+    def __array_finalize__(self, obj):
+        self._timer = getattr(obj, "_timer", None)
+
+    def __matmul__(self, other):
+        return self._timer.gemm(np.asarray(self), np.asarray(other))
+
+    def __rmatmul__(self, other):
+        return self._timer.gemm(np.asarray(other), np.asarray(self))
+
+
+class _TimedCols(_TimedWeights):
+    pass
+
+
+# -------------------------------------------------------------------------------------------- the PyTorch side
+def torch_model(torch, dtype):
+    nn = torch.nn
+    model = nn.Sequential(
+        nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(64, 64, 3), nn.ReLU(),
+        nn.Flatten(), nn.Linear(576, 64), nn.ReLU(), nn.Linear(64, 10)).to(dtype)
+    loss_fn = nn.CrossEntropyLoss()
+
+    def step(X, y):
+        model.zero_grad(set_to_none=True)
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        return loss.detach()
+    return step, model
+
+
+# ------------------------------------------------------------------------------------------------- the timing
+def median_seconds(steps, repeats, warmup=3):
+    """Median seconds of each (step, args) in ``steps``, the steps taken in turn so that all see the same machine load."""
+    for step, args in steps:
+        for _ in range(warmup):
+            step(*args)
+    times = [[] for _ in steps]
+    for _ in range(repeats):
+        for (step, args), t in zip(steps, times):
+            start = time.perf_counter()
+            step(*args)
+            t.append(time.perf_counter() - start)
+    return [statistics.median(t) for t in times]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=None, help="BLAS and PyTorch threads (default: NumPy's BLAS threads)")
+    args = parser.parse_args()
+
+    import threadpoolctl
+    import torch
+
+    limiter = None
+    if args.threads is not None:
+        limiter = threadpoolctl.threadpool_limits(limits=args.threads, user_api="blas")
+    blas = [i for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+    threads = blas[0]["num_threads"] if blas else 1
+    torch.set_num_threads(threads)
+
+    data = np.load(ROOT / "course" / "data" / "mnist_subset.npz")
+    X = (data["X_train"][:args.batch].reshape(-1, 1, 28, 28) / 255.0)
+    y = data["y_train"][:args.batch].astype(np.int64)
+    per_1000 = 1000 / args.batch
+
+    print(f"machine: {platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores "
+          f"available; numpy {np.__version__} with {blas[0]['internal_api'] if blas else '?'} "
+          f"{blas[0].get('version', '') if blas else ''}, torch {torch.__version__}")
+    load = os.getloadavg()[0]
+    print(f"load average (1 min) before the run: {load:.1f} on {os.cpu_count()} cores"
+          + ("  -- other work is running: the figures are slower and noisier than on an idle machine"
+             if load > 0.5 * os.cpu_count() else ""))
+    print(f"threads: BLAS {threads}, torch.set_num_threads({torch.get_num_threads()}); batch {args.batch}; "
+          f"median of {args.repeats} steps (forward + loss + backward) after 3 warm-up steps,\n"
+          f"NumPy and PyTorch steps taken in turn (both see the same load of the machine)\n")
+
+    rows, breakdowns = [], {}
+    for dtype, tdtype in ((np.float32, torch.float32), (np.float64, torch.float64)):
+        step, timer, params = numpy_model(dtype)
+        Xn = X.astype(dtype)
+        tstep, model = torch_model(torch, tdtype)
+        Xt, yt = torch.from_numpy(Xn.copy()), torch.from_numpy(y)
+        with torch.no_grad():   # the same weights as the NumPy model (layout (F, C, kh, kw) for both convolutions)
+            for k, layer in zip((1, 2, 3), (0, 3, 6)):
+                model[layer].weight.copy_(torch.from_numpy(params[f"W{k}"]))
+            model[9].weight.copy_(torch.from_numpy(params["W4"].T.copy()))
+            model[11].weight.copy_(torch.from_numpy(params["W5"].T.copy()))
+            for layer, k in zip((0, 3, 6, 9, 11), (1, 2, 3, 4, 5)):
+                model[layer].bias.copy_(torch.from_numpy(params[f"b{k}"]))
+        np_s, torch_s = median_seconds([(step, (Xn, y)), (tstep, (Xt, yt))], args.repeats)
+
+        # same loss on the same weights: the two implementations compute the same thing
+        np_loss = float(step(Xn, y)[0])
+        torch_loss = float(tstep(Xt, yt))
+
+        # breakdown: the same steps with the timers on (they cost a little themselves: shown as measured)
+        runs = []
+        timer.on = True
+        for _ in range(max(5, args.repeats // 2)):
+            timer.seconds = {}
+            start = time.perf_counter()
+            step(Xn, y)
+            total = time.perf_counter() - start
+            parts = dict(timer.seconds)
+            parts["rest"] = total - sum(parts.values())
+            parts["total"] = total
+            runs.append(parts)
+        timer.on = False
+        breakdowns[np.dtype(dtype).name] = {k: statistics.median(r.get(k, 0.0) for r in runs) for k in runs[0]}
+        rows.append((np.dtype(dtype).name, np_s * per_1000 * 1000, torch_s * per_1000 * 1000, np_s / torch_s,
+                     np_loss, torch_loss))
+
+    print(f"{'precision':<10}{'NumPy ms/1000 img':>19}{'PyTorch ms/1000 img':>21}{'ratio NumPy/PyTorch':>21}"
+          f"{'loss NumPy / PyTorch':>26}")
+    for name, np_ms, t_ms, ratio, l1, l2 in rows:
+        print(f"{name:<10}{np_ms:>19.0f}{t_ms:>21.0f}{ratio:>21.2f}{f'{l1:.5f} / {l2:.5f}':>26}")
+
+    labels = ["im2col", "GEMM", "col2im", "pooling", "rest"]
+    print("\nwhere NumPy's time goes (median of timed steps, ms per 1,000 images, share of the timed step):")
+    print(f"{'precision':<10}" + "".join(f"{label:>16}" for label in labels) + f"{'timed step':>14}")
+    for name, parts in breakdowns.items():
+        cells_ = [f"{parts.get(label, 0.0) * per_1000 * 1000:.0f} ({parts.get(label, 0.0) / parts['total']:.0%})"
+                  for label in labels]
+        print(f"{name:<10}" + "".join(f"{c:>16}" for c in cells_) + f"{parts['total'] * per_1000 * 1000:>14.0f}")
+    print("\nGEMM: the convolutions' matrix products (forward, dw, dcols); rest: ReLUs, dense layers, loss, bias, transposes.")
+    if limiter is not None:
+        limiter.restore_original_limits()
+
+
+if __name__ == "__main__":
+    main()
