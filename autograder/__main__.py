@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 from . import bundle, collect, demo, export, feedback, grade, lecture_text, nbgrader_setup, release, report
-from .workspace import DEFAULT_WORKSPACE, assignments, check_assignment
+from .paths import DEFAULT_WORKSPACE, assignments, check_assignment
 
 
 def main(argv=None):

@@ -32,7 +32,8 @@ from .cells import fill_answers, grade_id, is_test_cell, reference_answers
 from .ledger import Ledger
 from .release import generate
 from .sandbox import limit_warnings
-from .workspace import RELEASE_DIR, SOURCE_DIR, nbgrader_config, notebook_name
+from .paths import RELEASE_DIR, SOURCE_DIR, notebook_name
+from .pipeline import nbgrader_config
 
 _EXCEPTION = re.compile(r"\b(\w+(?:Error|Exception|Interrupt)): ?(.*)$")
 

@@ -10,7 +10,7 @@ from autograder import grade
 from autograder.cells import find_cell
 from autograder.ledger import Ledger
 from autograder.sandbox import sandbox_status
-from autograder.workspace import REPO_ROOT
+from autograder.paths import REPO_ROOT
 
 from conftest import release_nb, solved_nb, write_nb
 

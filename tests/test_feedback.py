@@ -2,7 +2,7 @@
 import nbformat
 
 from autograder import feedback
-from autograder.workspace import SOURCE_DIR
+from autograder.paths import SOURCE_DIR
 
 from conftest import grade_class, solved_nb
 

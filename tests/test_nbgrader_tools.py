@@ -10,7 +10,7 @@ from traitlets.config.loader import PyFileConfigLoader
 from autograder import collect, grade, nbgrader_setup
 from autograder.__main__ import main
 from autograder.grade import scores
-from autograder.preprocessors import HideTests, SandboxedExecute
+from autograder.preprocessors import ClearHiddenTestsOfTestCells, SandboxedExecute
 
 from conftest import solved_nb, source_nb, write_nb
 
@@ -44,7 +44,7 @@ def test_collect_writes_the_config_and_nbgrader_reads_the_pipeline_from_it(tmp_p
     assert main(["collect", str(inbox), "--assignment", A, "--workspace", str(ws)]) == 0
     config = PyFileConfigLoader("nbgrader_config.py", path=str(ws)).load_config()  # as nbgrader and formgrader load it
     assert SandboxedExecute in config.Autograde.autograde_preprocessors
-    assert config.GenerateFeedback.preprocessors[0] is HideTests
+    assert config.GenerateFeedback.preprocessors[0] is ClearHiddenTestsOfTestCells
     assert config.CourseDirectory.root == str(ws.resolve())
     assert any(fnmatch.fnmatch(f"{A}.py", pattern) for pattern in config.CourseDirectory.ignore), \
         "a release made by formgrader never carries a lecture text"
