@@ -86,3 +86,13 @@ def test_nbgrader_commands_in_the_workspace_judge_outside_the_kernel_and_hide_hi
         assert "(hidden tests)" in text
         for line in secrets:
             assert " ".join(line.split()) not in text, f"{page}: hidden test line {line!r}"
+
+
+def test_the_sources_can_be_a_private_copy(tmp_path):
+    """``nbgrader_config(source_dir=...)``: nbgrader and the judge both read the sources there."""
+    from autograder.paths import SOURCE_DIR
+    from autograder.pipeline import nbgrader_config
+    default = nbgrader_config(tmp_path / "ws")
+    assert default.CourseDirectory.source_directory == default.SandboxedExecute.source_directory == str(SOURCE_DIR)
+    copy = nbgrader_config(tmp_path / "ws", source_dir=tmp_path / "sources")
+    assert copy.CourseDirectory.source_directory == copy.SandboxedExecute.source_directory == str(tmp_path / "sources")
