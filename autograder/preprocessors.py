@@ -18,7 +18,6 @@ from course import config as course_config
 
 from .cells import grade_id, is_test_cell, nbgrader_meta
 from .judge import STUDENT_PART, Judge
-from .paths import notebook_name
 from .sandbox import Limits, SandboxError, run_notebook
 
 
@@ -30,11 +29,11 @@ class StampCourseLinks(Preprocessor):
     enabled = Bool(True)
 
     def preprocess(self, nb, resources):
-        assignment = resources["nbgrader"]["assignment"]
-        path = f"release/{assignment}/{notebook_name(assignment)}"
-        values = {"{{COLAB_URL}}": course_config.colab_url(path),
+        info = resources["nbgrader"]  # nbgrader names the assignment and the notebook (without .ipynb)
+        name = f"{info['notebook']}.ipynb"
+        values = {"{{COLAB_URL}}": course_config.colab_url(f"release/{info['assignment']}/{name}"),
                   "{{COURSE_PIP_URL}}": course_config.pip_url(),
-                  "{{NOTEBOOK}}": notebook_name(assignment)}
+                  "{{NOTEBOOK}}": name}
         for cell in nb.cells:
             for placeholder, value in values.items():
                 cell.source = cell.source.replace(placeholder, value)
@@ -63,7 +62,8 @@ class SandboxedExecute(NbGraderPreprocessor):
         limits = Limits(cell_timeout=self.cell_timeout, wall_timeout=self.wall_timeout,
                         memory_bytes=self.memory_mb << 20, sandbox_memory_bytes=self.memory_mb << 20)
         info = resources.get("nbgrader", {})
-        source = nbformat.read(str(Path(self.source_directory) / info["assignment"] / f"{info['notebook']}.ipynb"), as_version=4)
+        source_path = Path(self.source_directory) / info["assignment"] / f"{info['notebook']}.ipynb"
+        source = nbformat.read(str(source_path), as_version=4)
         judge = Judge(source, {i: grade_id(c) for i, c in enumerate(nb.cells) if is_test_cell(c)},
                       budget=self.cell_timeout)
         to_run = copy.deepcopy(nb)
