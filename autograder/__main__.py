@@ -5,7 +5,7 @@ from pathlib import Path
 
 from . import bundle, collect, demo, export, feedback, grade, lecture_text, nbgrader_setup, release, report
 from .ledger import Status
-from .workspace import DEFAULT_WORKSPACE, assignments, check_assignment
+from .paths import DEFAULT_WORKSPACE, assignments, check_assignment
 
 
 def main(argv=None):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from course import __version__, config as course_config
 
-from .workspace import RELEASE_DIR, REPO_ROOT, notebook_name
+from .paths import RELEASE_DIR, REPO_ROOT, notebook_name
 
 COURSE_DIR = REPO_ROOT / "course"
 FORBIDDEN = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")

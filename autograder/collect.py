@@ -38,7 +38,7 @@ import nbformat
 from . import restore
 from .cells import solution_cells
 from .ledger import Ledger, Record, Status
-from .workspace import RELEASE_DIR, notebook_name
+from .paths import RELEASE_DIR, notebook_name
 
 CANVAS_PATTERN = (r"^(?P<name>[^_]+?)(?:_late)?_(?P<student_id>\d+)_(?P<submission_id>\d+)_"
                   r"(?P<file>.+?)(?:-(?P<attempt>\d+))?\.ipynb$")

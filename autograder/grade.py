@@ -35,7 +35,8 @@ from .job import GRADED, NOT_GRADED, Job, Result
 from .ledger import Ledger, Status
 from .release import generate
 from .sandbox import limit_warnings
-from .workspace import COURSE_ID, RELEASE_DIR, SOURCE_DIR, nbgrader_config, notebook_name
+from .paths import COURSE_ID, RELEASE_DIR, SOURCE_DIR, notebook_name
+from .pipeline import nbgrader_config
 
 
 def prepare(workspace, assignment):

@@ -32,7 +32,8 @@ from nbgrader.apps import NbGraderAPI
 
 from .ledger import Status
 from .sandbox import sandbox_status
-from .workspace import COURSE_ID, nbgrader_config
+from .paths import COURSE_ID
+from .pipeline import nbgrader_config
 
 GRADED, NOT_GRADED = Status.GRADED, Status.NOT_GRADED
 _EXCEPTION = re.compile(r"\b(\w+(?:Error|Exception|Interrupt)): ?(.*)$")

@@ -23,7 +23,7 @@ import jupytext
 import nbformat
 
 from . import cells
-from .workspace import SOURCE_DIR
+from .paths import SOURCE_DIR
 
 SETUP_CELL = Path(__file__).with_name("setup_cell.py")
 ROLES = ("solution", "tests", "setup", "given")

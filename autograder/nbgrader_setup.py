@@ -9,8 +9,8 @@ carries a lecture text. It is rewritten on every ``collect`` and ``grade``.
 """
 from pathlib import Path
 
-from . import feedback
-from .workspace import REPO_ROOT, nbgrader_config
+from .paths import REPO_ROOT
+from .pipeline import configure_feedback, nbgrader_config
 
 CONFIG_NAME = "nbgrader_config.py"
 
@@ -31,9 +31,7 @@ c.merge(workspace_config({workspace!r}))
 
 def workspace_config(workspace):
     """Everything nbgrader needs to do in ``workspace`` what ``python -m autograder`` does."""
-    c = nbgrader_config(workspace)
-    feedback.configure(c)
-    return c
+    return configure_feedback(nbgrader_config(workspace))
 
 
 def write(workspace):

@@ -1,14 +1,46 @@
-"""Steps we put into nbgrader's autograde pipeline (configured in ``workspace.nbgrader_config``)."""
+"""The steps the course puts into nbgrader's pipelines; ``pipeline.py`` lists where each one runs.
+
+release:   ``StampCourseLinks``
+autograde: ``SandboxedExecute`` (in place of nbgrader's Execute), ``StderrIsNotFailure``
+feedback:  ``ClearHiddenTestsOfTestCells`` (nbgrader's ClearHiddenTests), ``TrimTracebacks``
+
+Settings reach a step as its configurable traits (set by ``pipeline.nbgrader_config``).
+"""
 import copy
 from pathlib import Path
 
 import nbformat
-from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Integer, Unicode
+from nbconvert.preprocessors import Preprocessor
+from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
+from traitlets import Bool, Integer, Unicode
+
+from course import config as course_config
 
 from .cells import grade_id, is_test_cell, nbgrader_meta
 from .judge import STUDENT_PART, Judge
 from .sandbox import Limits, SandboxError, run_notebook
+
+
+# ----------------------------------------------------------------------------- release
+
+class StampCourseLinks(Preprocessor):
+    """Replace ``{{COLAB_URL}}``, ``{{COURSE_PIP_URL}}`` and ``{{NOTEBOOK}}`` (the file's name) in every cell."""
+
+    enabled = Bool(True)
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]  # nbgrader names the assignment and the notebook (without .ipynb)
+        name = f"{info['notebook']}.ipynb"
+        values = {"{{COLAB_URL}}": course_config.colab_url(f"release/{info['assignment']}/{name}"),
+                  "{{COURSE_PIP_URL}}": course_config.pip_url(),
+                  "{{NOTEBOOK}}": name}
+        for cell in nb.cells:
+            for placeholder, value in values.items():
+                cell.source = cell.source.replace(placeholder, value)
+        return nb, resources
+
+
+# ----------------------------------------------------------------------------- autograde
 
 
 class SandboxedExecute(NbGraderPreprocessor):
@@ -21,13 +53,17 @@ class SandboxedExecute(NbGraderPreprocessor):
     cell_timeout = Integer(60, help="seconds one cell may run").tag(config=True)
     wall_timeout = Integer(900, help="seconds the whole notebook may run").tag(config=True)
     memory_mb = Integer(4096, help="memory limit per process and for the whole sandbox, MiB").tag(config=True)
-    source_directory = Unicode(help="folder of the source notebooks (answers and hidden tests)").tag(config=True)
+    source_directory = Unicode("", help="the course's source notebooks (<dir>/<assignment>/<notebook>.ipynb), "
+                                        "where the judge reads each test cell's code").tag(config=True)
 
     def preprocess(self, nb, resources):
+        if not self.source_directory:
+            raise ValueError("SandboxedExecute.source_directory is not set (pipeline.nbgrader_config sets it)")
         limits = Limits(cell_timeout=self.cell_timeout, wall_timeout=self.wall_timeout,
                         memory_bytes=self.memory_mb << 20, sandbox_memory_bytes=self.memory_mb << 20)
         info = resources.get("nbgrader", {})
-        source = nbformat.read(str(Path(self.source_directory) / info["assignment"] / f"{info['notebook']}.ipynb"), as_version=4)
+        source_path = Path(self.source_directory) / info["assignment"] / f"{info['notebook']}.ipynb"
+        source = nbformat.read(str(source_path), as_version=4)
         judge = Judge(source, {i: grade_id(c) for i, c in enumerate(nb.cells) if is_test_cell(c)},
                       budget=self.cell_timeout)
         to_run = copy.deepcopy(nb)
@@ -113,28 +149,33 @@ class StderrIsNotFailure(NbGraderPreprocessor):
         return cell, resources
 
 
-class HideTests(NbGraderPreprocessor):
-    """For student feedback: test cells keep only their visible checks, errors only their plain-words message.
+# ----------------------------------------------------------------------------- feedback
 
-    The hidden block is cut from the source, and a traceback (which would quote the
-    hidden lines around the failure) is cut down to its last line; if the error happened
-    in the student's own code, the frames of that code stay above it.
+class ClearHiddenTestsOfTestCells(ClearHiddenTests):
+    """nbgrader's ClearHiddenTests for the feedback page, on the test cells only, leaving a line that says so.
+
+    nbgrader's step cuts the ``### BEGIN HIDDEN TESTS`` … ``### END HIDDEN TESTS`` block. The cells the
+    student wrote are left as they are, markers or not: they hold no hidden test, and a stray marker there
+    must not cost the student the page.
     """
 
     def preprocess_cell(self, cell, resources, index):
-        meta = nbgrader_meta(cell)
-        if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+        if is_test_cell(cell) and self._remove_hidden_test_region(cell):
+            cell.source = cell.source.rstrip("\n") + "\n# (hidden tests)"
+        return cell, resources
+
+
+class TrimTracebacks(NbGraderPreprocessor):
+    """For student feedback: a test cell's error keeps only its plain-words message.
+
+    A traceback (which would quote the hidden lines around the failure) is cut down to its
+    last line; if the error happened in the student's own code, the frames of that code stay
+    above it.
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        if not is_test_cell(cell):
             return cell, resources
-        lines, hidden = [], False
-        for line in cell.source.splitlines():
-            if line.strip() == "### BEGIN HIDDEN TESTS":
-                hidden = True
-                lines.append("# (hidden tests)")
-            elif line.strip() == "### END HIDDEN TESTS":
-                hidden = False
-            elif not hidden:
-                lines.append(line)
-        cell.source = "\n".join(lines)
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
                 tb = out.get("traceback", [])

@@ -2,7 +2,7 @@
 
 A test cell runs in the grader's process with ``RemoteName("softmax")`` where
 the student's ``softmax`` would be. Calling it sends the arguments to the
-agent in the kernel (``agent.py``), which calls the student's function there
+agent in the kernel (``sandboxed/agent.py``), which calls the student's function there
 and sends back the result as plain data. What cannot travel as data (an
 object such as a ``TwoLayerNet``, a function, a dict held by an object) comes
 back as a stand-in too, so ``net.params["W1"] = value`` changes the student's
@@ -32,7 +32,7 @@ import time
 
 import numpy as np
 
-from . import wire
+from .sandboxed import wire
 
 
 class StudentError(Exception):

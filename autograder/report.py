@@ -14,7 +14,7 @@ import nbformat
 
 from .cells import graded_cells
 from .ledger import Ledger, Status
-from .workspace import SOURCE_DIR, notebook_name
+from .paths import SOURCE_DIR, notebook_name
 
 CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 

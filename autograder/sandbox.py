@@ -38,8 +38,9 @@ import nbformat
 
 import course
 
-RUNNER = Path(__file__).with_name("runner.py")
-KERNEL_SIDE = [RUNNER, RUNNER.with_name("agent.py"), RUNNER.with_name("wire.py")]  # mounted at /grader
+SANDBOXED = Path(__file__).with_name("sandboxed")  # the code that runs inside (it imports nothing else of the grader)
+RUNNER = SANDBOXED / "runner.py"
+KERNEL_SIDE = [RUNNER, SANDBOXED / "agent.py", SANDBOXED / "wire.py"]  # mounted at /grader
 JUDGE_SOCKET = "judge.sock"
 
 

@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from autograder import collect, grade  # noqa: E402
 from autograder.cells import fill_answers, reference_answers  # noqa: E402
 from autograder.ledger import Ledger  # noqa: E402
-from autograder.workspace import RELEASE_DIR, SOURCE_DIR, assignments, nbgrader_config  # noqa: E402
+from autograder.paths import RELEASE_DIR, SOURCE_DIR, assignments  # noqa: E402
+from autograder.pipeline import nbgrader_config  # noqa: E402
 
 A = "02_softmax"
 

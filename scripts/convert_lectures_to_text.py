@@ -11,7 +11,7 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from autograder import lecture_text  # noqa: E402
-from autograder.workspace import assignments  # noqa: E402
+from autograder.paths import assignments  # noqa: E402
 
 
 def same_cells(old, new):

@@ -9,7 +9,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from autograder.cells import fill_answers, reference_answers  # noqa: E402
-from autograder.workspace import RELEASE_DIR, SOURCE_DIR, assignments  # noqa: E402
+from autograder.paths import RELEASE_DIR, SOURCE_DIR, assignments  # noqa: E402
 
 
 def source_nb(assignment):

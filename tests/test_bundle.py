@@ -10,7 +10,7 @@ import pytest
 from autograder import bundle
 from autograder.__main__ import main
 from autograder.cells import grade_id, is_solution_cell, is_test_cell
-from autograder.workspace import REPO_ROOT
+from autograder.paths import REPO_ROOT
 
 from conftest import ASSIGNMENTS, source_nb
 

@@ -11,7 +11,7 @@ from autograder.cells import find_cell
 from autograder.job import GRADED, NOT_GRADED, Result
 from autograder.ledger import Ledger
 from autograder.sandbox import sandbox_status
-from autograder.workspace import REPO_ROOT
+from autograder.paths import REPO_ROOT
 
 from conftest import release_nb, solved_nb, write_nb
 

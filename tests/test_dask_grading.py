@@ -7,12 +7,13 @@ import time
 
 import pytest
 
-from autograder import collect, export, grade, sample_class
+from autograder import collect, export, grade
+from autograder.demo import sample_class
 from autograder.__main__ import main
 from autograder.executors import DaskWorkers, NoWorkerCanGrade
 from autograder.ledger import Ledger
 from autograder.sandbox import sandbox_status
-from autograder.workspace import REPO_ROOT
+from autograder.paths import REPO_ROOT
 
 from autograder.cells import reference_answers
 

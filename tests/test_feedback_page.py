@@ -8,7 +8,7 @@ from nbconvert.filters import markdown2html
 
 from autograder import feedback_page
 from autograder.feedback_page import finish_page, prerender
-from autograder.workspace import SOURCE_DIR
+from autograder.paths import SOURCE_DIR
 
 
 def test_formulas_become_mathml_code_and_prices_do_not():
@@ -38,9 +38,8 @@ def test_page_has_no_cdn_mathjax_and_wraps():
 
 
 def test_feedback_uses_the_exporter():
-    from autograder import feedback
-    from autograder.workspace import nbgrader_config
-    config = feedback.configure(nbgrader_config("/tmp/nowhere"))
+    from autograder.pipeline import configure_feedback, nbgrader_config
+    config = configure_feedback(nbgrader_config("/tmp/nowhere"))
     assert config.GenerateFeedback.exporter_class is feedback_page.FeedbackExporter
     assert feedback_page.PrerenderMath in config.GenerateFeedback.preprocessors
 

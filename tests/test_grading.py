@@ -5,7 +5,8 @@ import json
 import nbformat
 import pytest
 
-from autograder import collect, demo, export, grade, sample_class
+from autograder import collect, demo, export, grade
+from autograder.demo import sample_class
 from autograder.__main__ import main
 from autograder.cells import find_cell, graded_cells
 

@@ -7,7 +7,7 @@ import pytest
 
 from autograder import job as job_mod
 from autograder.job import GRADED, NOT_GRADED, Job
-from autograder.workspace import SOURCE_DIR
+from autograder.paths import SOURCE_DIR
 
 from conftest import release_nb, solved_nb
 

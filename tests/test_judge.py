@@ -17,7 +17,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder import wire
+from autograder.sandboxed import wire
 from autograder.cells import grade_id, is_solution_cell, is_test_cell
 from autograder.judge import PRELUDE, Judge, graded_names
 from autograder.sandbox import Limits, run_notebook

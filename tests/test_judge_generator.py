@@ -5,7 +5,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder import wire
+from autograder.sandboxed import wire
 from autograder.cells import grade_id, is_test_cell
 from autograder.judge import Judge
 from autograder.sandbox import Limits, run_notebook

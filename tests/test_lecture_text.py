@@ -7,7 +7,7 @@ import pytest
 from autograder import lecture_text
 from autograder.__main__ import main
 from autograder.cells import NOTEBOOK_METADATA, find_cell, grade_id
-from autograder.workspace import SOURCE_DIR, assignments
+from autograder.paths import SOURCE_DIR, assignments
 
 from conftest import release_nb
 

@@ -10,7 +10,7 @@ from traitlets.config.loader import PyFileConfigLoader
 from autograder import collect, grade, nbgrader_setup
 from autograder.__main__ import main
 from autograder.grade import scores
-from autograder.preprocessors import HideTests, SandboxedExecute
+from autograder.preprocessors import ClearHiddenTestsOfTestCells, SandboxedExecute
 
 from conftest import solved_nb, source_nb, write_nb
 
@@ -44,7 +44,7 @@ def test_collect_writes_the_config_and_nbgrader_reads_the_pipeline_from_it(tmp_p
     assert main(["collect", str(inbox), "--assignment", A, "--workspace", str(ws)]) == 0
     config = PyFileConfigLoader("nbgrader_config.py", path=str(ws)).load_config()  # as nbgrader and formgrader load it
     assert SandboxedExecute in config.Autograde.autograde_preprocessors
-    assert config.GenerateFeedback.preprocessors[0] is HideTests
+    assert config.GenerateFeedback.preprocessors[0] is ClearHiddenTestsOfTestCells
     assert config.CourseDirectory.root == str(ws.resolve())
     assert any(fnmatch.fnmatch(f"{A}.py", pattern) for pattern in config.CourseDirectory.ignore), \
         "a release made by formgrader never carries a lecture text"
@@ -86,3 +86,13 @@ def test_nbgrader_commands_in_the_workspace_judge_outside_the_kernel_and_hide_hi
         assert "(hidden tests)" in text
         for line in secrets:
             assert " ".join(line.split()) not in text, f"{page}: hidden test line {line!r}"
+
+
+def test_the_sources_can_be_a_private_copy(tmp_path):
+    """``nbgrader_config(source_dir=...)``: nbgrader and the judge both read the sources there."""
+    from autograder.paths import SOURCE_DIR
+    from autograder.pipeline import nbgrader_config
+    default = nbgrader_config(tmp_path / "ws")
+    assert default.CourseDirectory.source_directory == default.SandboxedExecute.source_directory == str(SOURCE_DIR)
+    copy = nbgrader_config(tmp_path / "ws", source_dir=tmp_path / "sources")
+    assert copy.CourseDirectory.source_directory == copy.SandboxedExecute.source_directory == str(tmp_path / "sources")

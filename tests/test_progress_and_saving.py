@@ -8,7 +8,7 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder.cells import NOTEBOOK_METADATA
-from autograder.workspace import RELEASE_DIR, REPO_ROOT, SOURCE_DIR
+from autograder.paths import RELEASE_DIR, REPO_ROOT, SOURCE_DIR
 
 from conftest import ASSIGNMENTS
 

@@ -17,7 +17,7 @@ import pytest
 from autograder import collect, feedback
 from autograder.cells import grade_id
 from autograder.ledger import Ledger
-from autograder.workspace import SOURCE_DIR
+from autograder.paths import SOURCE_DIR
 from course import checks
 
 from conftest import grade_class, release_nb, solved_nb, write_nb

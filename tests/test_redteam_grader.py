@@ -14,7 +14,8 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder import agent, judge as judge_module, remote, sandbox, wire
+from autograder import judge as judge_module, remote, sandbox
+from autograder.sandboxed import agent, wire
 from autograder.cells import grade_id, is_test_cell
 from autograder.judge import Judge
 from autograder.sandbox import Limits, SandboxError, run_notebook
@@ -253,13 +254,11 @@ print("FOUND", found)
 # ----------------------------------------------------------------------------- 7. a killed runner
 
 def _preprocess(tmp_path, monkeypatch, cells):
-    from autograder import workspace
     from autograder.preprocessors import SandboxedExecute
     source = _notebook(cells)
     (tmp_path / "a").mkdir()
     nbformat.write(source, str(tmp_path / "a" / "a.ipynb"))
-    monkeypatch.setattr(workspace, "SOURCE_DIR", tmp_path)
-    pre = SandboxedExecute(cell_timeout=20, wall_timeout=120)
+    pre = SandboxedExecute(cell_timeout=20, wall_timeout=120, source_directory=str(tmp_path))
     graded, _ = pre.preprocess(nbformat.from_dict(source), {"nbgrader": {"assignment": "a", "notebook": "a"}})
     return graded
 

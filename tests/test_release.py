@@ -6,7 +6,7 @@ import pytest
 
 from autograder import release
 from autograder.cells import graded_cells, solution_cells
-from autograder.workspace import RELEASE_DIR, SOURCE_DIR
+from autograder.paths import RELEASE_DIR, SOURCE_DIR
 from course import config
 
 from conftest import ASSIGNMENTS, release_nb, source_nb

@@ -1,12 +1,18 @@
 """What student code cannot reach while it is graded: course sources, the gradebook, other students, the network."""
+import ast
+import json
 import socket
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import nbformat
 
+from autograder import sandbox
 from autograder.cells import find_cell
+from autograder.paths import REPO_ROOT, SOURCE_DIR
 from autograder.sandbox import sandbox_status
-from autograder.workspace import SOURCE_DIR
 
 from conftest import grade_class, solved_nb
 
@@ -16,6 +22,57 @@ A = "02_softmax"
 def test_the_sandbox_is_available_here():
     isolated, why = sandbox_status()
     assert isolated, f"grading would run without isolation: {why}"
+
+
+# ----------------------------------------------------------------------------- the trust boundary is a folder
+
+SANDBOXED = REPO_ROOT / "autograder" / "sandboxed"
+# what the code in the sandbox may import: the standard library, NumPy, and (the runner) nbformat and nbclient
+ALLOWED_OUTSIDE_STDLIB = {"numpy", "nbformat", "nbclient"}
+
+
+def _imports(path):
+    """(module, level) of every import statement in ``path``, however deeply nested."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, 0) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            found.append((node.module or "", node.level))
+    return found
+
+
+def test_the_code_in_the_sandbox_imports_nothing_else_of_the_grader():
+    files = sorted(SANDBOXED.glob("*.py"))
+    assert {f.name for f in files} == {"__init__.py", "runner.py", "agent.py", "wire.py"}
+    for f in files:
+        for module, level in _imports(f):
+            top = module.split(".")[0]
+            if level:  # relative: only a sibling in this folder
+                assert level == 1 and (module == "" or (SANDBOXED / f"{module}.py").exists()), (f.name, module)
+            elif top in sys.stdlib_module_names:
+                continue
+            else:
+                # a plain `import wire` is the sibling, as the agent imports it inside the sandbox
+                assert top in ALLOWED_OUTSIDE_STDLIB or (SANDBOXED / f"{top}.py").exists(), \
+                    f"{f.name} imports {module!r}: the sandbox has only the standard library, NumPy, nbformat, nbclient"
+
+
+def test_importing_the_sandboxed_package_loads_no_other_module_of_the_grader():
+    code = ("import json, sys\n"
+            "import autograder.sandboxed.runner, autograder.sandboxed.agent, autograder.sandboxed.wire\n"
+            "print(json.dumps(sorted(m for m in sys.modules if m == 'autograder' or m.startswith('autograder.'))))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    loaded = json.loads(done.stdout.splitlines()[-1])
+    assert loaded == ["autograder", "autograder.sandboxed", "autograder.sandboxed.agent",
+                      "autograder.sandboxed.runner", "autograder.sandboxed.wire"], loaded
+
+
+def test_the_sandbox_is_given_every_file_of_the_sandboxed_package():
+    mounted = {Path(f).resolve() for f in sandbox.KERNEL_SIDE}
+    assert mounted == {f.resolve() for f in SANDBOXED.glob("*.py") if f.name != "__init__.py"}
+    assert sandbox.RUNNER.resolve() == (SANDBOXED / "runner.py").resolve()
 
 
 def _steal_solutions_then_wrong(path):

@@ -18,7 +18,7 @@ import pytest
 
 from autograder import bundle
 from autograder.cells import find_cell
-from autograder.workspace import REPO_ROOT
+from autograder.paths import REPO_ROOT
 from course import config
 
 from conftest import release_nb

@@ -1,5 +1,5 @@
 """Student-like implementations of lecture 02's graded functions."""
-from autograder import sample_class as s
+from autograder.demo import sample_class as s
 
 ASSIGNMENT = "02_softmax"
 TESTS = {"softmax": "test_softmax", "softmax_cross_entropy": "test_softmax_cross_entropy",

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import nbformat
 
-from .cells import fill_answers, is_solution_cell, reference_answers
-from .workspace import RELEASE_DIR, SOURCE_DIR
+from ..cells import fill_answers, is_solution_cell, reference_answers
+from ..paths import RELEASE_DIR, SOURCE_DIR
 
 ASSIGNMENT = "02_softmax"
 

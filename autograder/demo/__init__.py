@@ -1,11 +1,12 @@
-"""``demo``: release every lecture, then collect, grade and export the bundled sample class."""
+"""``demo``: release every lecture, then collect, grade and export the bundled sample class (``sample_class.py``)."""
 import shutil
 import time
 from pathlib import Path
 
-from . import collect, export, feedback, grade, sample_class
-from . import release as release_mod
-from .workspace import assignments
+from .. import collect, export, feedback, grade
+from .. import release as release_mod
+from ..paths import assignments
+from . import sample_class
 
 
 def run(workspace, out=print, release=True):
