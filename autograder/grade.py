@@ -41,7 +41,7 @@ from .pipeline import nbgrader_config
 
 def prepare(workspace, assignment):
     """Put the assignment (its cells and hidden tests) into the workspace's gradebook; configure nbgrader there."""
-    from . import nbgrader_setup  # (it imports feedback, which imports this module's neighbours)
+    from . import nbgrader_setup  # (only the instructor's process writes the workspace's nbgrader_config.py)
     nbgrader_setup.write(workspace)
     generate(assignment, release_dir=workspace / "release", workspace=workspace)
 
