@@ -20,6 +20,7 @@ import os
 import shutil
 import sys
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
@@ -33,10 +34,10 @@ from .cells import fill_answers, grade_id, is_test_cell, reference_answers
 from .executors import DaskWorkers, LocalWorkers
 from .job import GRADED, NOT_GRADED, Job, Result
 from .ledger import Ledger, Status
-from .release import generate
-from .sandbox import limit_warnings
 from .paths import COURSE_ID, RELEASE_DIR, SOURCE_DIR, notebook_name
 from .pipeline import nbgrader_config
+from .release import generate
+from .sandbox import limit_warnings
 
 
 def prepare(workspace, assignment):
@@ -80,12 +81,13 @@ def record(workspace, job, result):
             gb.update_or_create_student(job.student_id)
             gb.update_or_create_submission(job.assignment, job.student_id)
         SaveAutoGrades().preprocess(nb, resources)
-    found = job_mod.scores(db_url, job.assignment, job.student_id)
-    if found is None or found[2] != result.cells:
+    auto = job_mod.scores(db_url, job.assignment, job.student_id, auto=True)
+    if auto is None or auto[2] != result.cells:
         return Result(NOT_GRADED, "the gradebook's scores differ from the grading job's: grade it again")
     folder.mkdir(parents=True)
     (folder / job.notebook_name).write_bytes(result.notebook)
-    return result
+    score, max_score, cells = job_mod.scores(db_url, job.assignment, job.student_id)  # a grader's manual scores count
+    return replace(result, score=score, max_score=max_score, cells=cells)
 
 
 def make_job(workspace, assignment, student_id, timeout):

@@ -89,14 +89,17 @@ def failure_reason(result):
     return f"{name}: {message}".strip()[:300]
 
 
-def scores(db_url, assignment, student_id):
-    """(score, max_score, {grade_id: [score, max_score]}) from a gradebook, or None if the submission is not there."""
+def scores(db_url, assignment, student_id, auto=False):
+    """(score, max_score, {grade_id: [score, max_score]}) from a gradebook, or None if the submission is not there.
+
+    The scores are nbgrader's (a grader's manual score where there is one), or with ``auto`` the autograder's only.
+    """
     with Gradebook(db_url, COURSE_ID) as gb:
         try:
             sub = gb.find_submission(assignment, student_id)
         except MissingEntry:
             return None
-        cells = {g.name: [g.score, g.max_score] for nb in sub.notebooks for g in nb.grades}
+        cells = {g.name: [g.auto_score if auto else g.score, g.max_score] for nb in sub.notebooks for g in nb.grades}
         return sub.score, sub.max_score, cells
 
 

@@ -64,3 +64,27 @@ def test_a_job_that_needs_a_sandbox_is_refused_where_there_is_none(monkeypatch):
     monkeypatch.setattr(job_mod, "sandbox_status", lambda: (False, "bubblewrap (bwrap) is not installed"))
     with pytest.raises(job_mod.SandboxUnavailable, match="refused to grade without a sandbox on .*bwrap"):
         job_mod.run(Job(A, "frank", as_bytes(solved_nb(A)), SOURCE, require_sandbox=True))
+
+
+def test_a_graders_manual_score_survives_regrading_and_counts_in_the_ledger(tmp_path):
+    from nbgrader.api import Gradebook
+
+    from autograder import collect, grade
+    from autograder.ledger import Ledger
+    from autograder.paths import COURSE_ID
+    from autograder.pipeline import nbgrader_config
+    from conftest import write_nb
+    ws = tmp_path / "ws"
+    write_nb(release_nb(A), tmp_path / "inbox" / "gina" / f"{A}.ipynb")
+    collect.collect(tmp_path / "inbox", A, ws)
+    grade.grade(ws, A, progress=False, workers=1)
+    assert Ledger(ws).get(A, "gina").score == 0
+    with Gradebook(nbgrader_config(ws).CourseDirectory.db_url, COURSE_ID) as gb:
+        g = gb.find_grade("test_one_hot", A, A, "gina")
+        g.manual_score = g.max_score  # formgrader: the grader gives the points by hand
+        gb.db.commit()
+        points = g.max_score
+    grade.grade(ws, A, progress=False, workers=1, regrade=True)
+    record = Ledger(ws).get(A, "gina")
+    assert record.status == "graded" and record.score == points and record.cells["test_one_hot"] == [points, points]
+    assert grade.scores(ws, A, "gina")[0] == points
