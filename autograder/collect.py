@@ -20,7 +20,7 @@ links (in a folder or a zip) are refused, never followed; a folder named
 ``*.ipynb`` or a student folder without a notebook is reported; a notebook that
 collect cannot handle costs only its own row. The ledger is saved after each
 student. What is stored for grading is the notebook as parsed and repaired
-(see ``restore.py`` and ``normalise``), never the raw bytes.
+(see ``repair.py`` and ``normalise``), never the raw bytes.
 """
 import copy
 import hashlib
@@ -35,7 +35,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import restore
+from . import repair
 from .cells import solution_cells
 from .ledger import Ledger, Record, Status
 from .paths import RELEASE_DIR, notebook_name
@@ -274,7 +274,7 @@ def normalise(nb):
         if not isinstance(cell.get("metadata"), dict):
             cell["metadata"] = nbformat.NotebookNode()
         meta = cell["metadata"].get("nbgrader")
-        if meta is not None and not restore.readable_nbgrader_meta(meta):
+        if meta is not None and not repair.readable_nbgrader_meta(meta):
             cell["metadata"].pop("nbgrader")
             bad_meta += 1
         if cell["cell_type"] == "code":
@@ -332,8 +332,8 @@ def _repair(nb, assignment):
     """(the notebook to store for grading, what was repaired); ``nb`` (as parsed) may be changed."""
     release_nb = nbformat.read(str(RELEASE_DIR / assignment / notebook_name(assignment)), as_version=4)
     notes = normalise(nb)
-    notes += restore.repair_metadata(nb, release_nb)
-    issues = restore.problems(nb, release_nb)
+    notes += repair.repair_metadata(nb, release_nb)
+    issues = repair.problems(nb, release_nb)
     if not issues:
         try:
             nbformat.validate(copy.deepcopy(nb))
@@ -345,7 +345,7 @@ def _repair(nb, assignment):
             notes.append("converted from an old notebook format")
         return nb, notes
     solutions = solution_cells(release_nb)
-    rebuilt, found = restore.rebuild(nb, release_nb, solutions)
+    rebuilt, found = repair.rebuild(nb, release_nb, solutions)
     return rebuilt, notes + [f"{'; '.join(issues)}: rebuilt from the release, answers found for "
                              f"{len(found)} of {len(solutions)} exercises"]
 

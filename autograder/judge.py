@@ -4,7 +4,7 @@ Whatever a student's cells do to Python, NumPy, IPython or the kernel, it
 happens in the sandboxed kernel; the test's code, the check functions and
 NumPy the test uses live in this process, which no student code ever runs
 in. The student's functions and classes are reached through stand-ins
-(``remote.py``), and only plain data comes back. A test therefore passes
+(``stand_ins.py``), and only plain data comes back. A test therefore passes
 only when its own code, here, finds the returned data right: printing
 "passed", patching ``np.allclose`` or ``course.checks``, input transformers
 that empty cells, or a hand-made agent cannot change that.
@@ -36,7 +36,7 @@ from pathlib import Path
 import nbformat
 
 from .cells import grade_id, is_given_source, is_solution_cell, is_test_cell, strip_solution_markers
-from .remote import Connection, Link, RemoteName, cap_lines, cap_text, reference
+from .stand_ins import Connection, Link, RemoteName, cap_lines, cap_text, reference
 
 PRELUDE = ("import numpy as np\n"
            "from course.checks import (check, check_close, check_finite, check_gradient, check_scalar, check_shape,\n"

@@ -3,7 +3,7 @@ import json
 
 import nbformat
 
-from autograder import restore
+from autograder import repair
 from autograder.cells import grade_id
 
 from conftest import grade_class, release_nb, solved_nb
@@ -89,13 +89,13 @@ def test_rebuild_matches_answers_by_function_name():
     nb = _without_metadata(solved_nb(A))
     scratch = nbformat.v4.new_code_cell("helper_value = 42")
     nb.cells.insert(1, scratch)
-    assert "the nbgrader metadata was missing" in restore.problems(nb, release)
-    rebuilt, found = restore.rebuild(nb, release, ["softmax", "softmax_cross_entropy", "linear_softmax_loss"])
+    assert "the nbgrader metadata was missing" in repair.problems(nb, release)
+    rebuilt, found = repair.rebuild(nb, release, ["softmax", "softmax_cross_entropy", "linear_softmax_loss"])
     assert found == ["softmax", "softmax_cross_entropy", "linear_softmax_loss"]
-    assert restore.problems(rebuilt, release) == []
+    assert repair.problems(rebuilt, release) == []
     assert any(c.source == "helper_value = 42" for c in rebuilt.cells), "the student's own cell was dropped"
     assert "### BEGIN HIDDEN TESTS" not in nbformat.writes(rebuilt)
 
 
 def test_intact_notebooks_are_not_rebuilt():
-    assert restore.problems(solved_nb(A), release_nb(A)) == []
+    assert repair.problems(solved_nb(A), release_nb(A)) == []

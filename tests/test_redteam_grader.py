@@ -14,7 +14,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder import judge as judge_module, remote, sandbox
+from autograder import judge as judge_module, sandbox, stand_ins
 from autograder.sandboxed import agent, wire
 from autograder.cells import grade_id, is_test_cell
 from autograder.judge import Judge
@@ -366,15 +366,15 @@ def test_a_callback_refuses_arguments_larger_than_the_test_ever_sent():
 
 
 def test_classes_made_for_student_type_names_are_capped(monkeypatch):
-    monkeypatch.setattr(remote, "_object_classes", {})  # (a grading process is fresh per submission; this one is not)
-    monkeypatch.setattr(remote, "_student_classes", {})
-    link = remote.Link()
+    monkeypatch.setattr(stand_ins, "_object_classes", {})  # (a grading process is fresh per submission; this one is not)
+    monkeypatch.setattr(stand_ins, "_student_classes", {})
+    link = stand_ins.Link()
     for i in range(5000):
-        remote._stand_in(link, {"$": "ref", "id": i, "kind": "object", "type": f"T{i}" + "x" * 1000})
-        remote._student_exception(f"E{i}" + "y" * 1000, False, "m", [])
-    assert len(remote._object_classes) <= 1000 and len(remote._student_classes) <= 1000
-    assert max(map(len, [*remote._object_classes, *remote._student_classes])) <= 200
-    obj = remote._stand_in(link, {"$": "ref", "id": 1, "kind": "object", "type": "z" * 100_000})
+        stand_ins._stand_in(link, {"$": "ref", "id": i, "kind": "object", "type": f"T{i}" + "x" * 1000})
+        stand_ins._student_exception(f"E{i}" + "y" * 1000, False, "m", [])
+    assert len(stand_ins._object_classes) <= 1000 and len(stand_ins._student_classes) <= 1000
+    assert max(map(len, [*stand_ins._object_classes, *stand_ins._student_classes])) <= 200
+    obj = stand_ins._stand_in(link, {"$": "ref", "id": 1, "kind": "object", "type": "z" * 100_000})
     assert len(type(obj).__name__) <= 200
 
 

@@ -1,6 +1,6 @@
 """The messages between the grader's judge and the agent in the student's kernel.
 
-Both ends import this file: the judge (``remote.py``) as ``autograder.sandboxed.wire``, the agent (inside
+Both ends import this file: the judge (``stand_ins.py``) as ``autograder.sandboxed.wire``, the agent (inside
 the sandbox, where only the standard library and NumPy are trusted to exist)
 as a plain module next to it. A message is a JSON header plus binary blobs::
 
