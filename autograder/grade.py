@@ -172,7 +172,7 @@ def run_canary(workers, workspace, assignment, timeout):
 
 
 def grade(workspace, assignment, regrade=False, timeout=60, progress=True, workers=None, scheduler=None):
-    """Autograde the assignment's collected submissions; returns the ledger records graded.
+    """Autograde the assignment's collected submissions; returns the ledger records it wrote (graded or not).
 
     ``workers``: processes on this machine (default: all cores); ``scheduler``: the address of a
     Dask scheduler to send the jobs to instead.
@@ -195,8 +195,15 @@ def grade(workspace, assignment, regrade=False, timeout=60, progress=True, worke
         for address, why in sorted(getattr(runner, "refused", {}).items()):
             print(f"WARNING: Dask worker {address} gets no job: {why}", file=sys.stderr)
         run_canary(runner, workspace, assignment, timeout)  # nothing is graded unless the reference gets full marks
-        records = {r.student_id: r for r in todo}
-        jobs = [make_job(workspace, assignment, r.student_id, timeout) for r in todo]
+        records, done, jobs = {r.student_id: r for r in todo}, [], []
+        for r in todo:
+            try:
+                jobs.append(make_job(workspace, assignment, r.student_id, timeout))
+            except OSError as exc:  # the stored copy is gone or unreadable: reported, not dropped
+                r.mark_not_graded(f"the stored notebook cannot be read ({exc.strerror or exc}): run collect again")
+                ledger.put(r)
+                ledger.save()
+                done.append(r)
         bar = tqdm(runner.results(jobs), total=len(jobs), desc=f"grading {assignment} ({runner.description})",
                    unit="submission", disable=not progress, file=sys.stdout)
         for job, result in bar:
@@ -206,4 +213,5 @@ def grade(workspace, assignment, regrade=False, timeout=60, progress=True, worke
             record(workspace, job, result if isinstance(result, Result) else _lost(result)).record_in(records[job.student_id])
             ledger.put(records[job.student_id])
             ledger.save()  # after every submission: an interrupted batch keeps what it finished
-    return todo
+            done.append(records[job.student_id])
+    return done

@@ -123,3 +123,17 @@ def test_a_batch_killed_half_way_grades_each_submission_exactly_once(tmp_path, w
     assert [r["score"] for r in rows] == [10] * 4
     assert all((workspace / "autograded" / s / a / f"{a}.ipynb").stat().st_mtime_ns == t for s, t in stamps.items()), \
         "a submission graded before the kill was graded again"
+
+
+def test_a_stored_notebook_that_disappeared_is_reported_and_the_others_are_graded(tmp_path, workspace):
+    a = "00_getting_started"
+    for student in ("kept", "lost"):
+        write_nb(solved_nb(a), tmp_path / "inbox" / student / f"{a}.ipynb")
+    collect.collect(tmp_path / "inbox", a, workspace)
+    (workspace / "submitted" / "lost" / a / f"{a}.ipynb").unlink()
+    done = grade.grade(workspace, a, progress=False, workers=1)
+    rows = {r["student_id"]: r for r in export.rows(workspace, a)}
+    assert sorted(r.student_id for r in done) == ["kept", "lost"]
+    assert rows["kept"]["status"] == "graded" and rows["kept"]["score"] == rows["kept"]["max_score"]
+    assert rows["lost"]["status"].startswith("not graded: the stored notebook cannot be read")
+    assert "run collect again" in rows["lost"]["status"]
