@@ -7,7 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 WORKERS ?= 2
 
-.PHONY: demo test lab setup clean sandbox-tool worker
+.PHONY: demo test lab setup clean sandbox-tool scheduler worker
 
 setup: $(VENV)/.installed
 
@@ -28,10 +28,14 @@ test: setup
 	COURSE_OFFLINE=1 MPLBACKEND=Agg OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m pytest -n $(WORKERS) --dist loadfile -p no:cacheprovider --durations=20 \
 		--nbval-lax tests source_notebooks
 
-# A Dask worker for `python -m autograder grade A --scheduler ADDRESS` (see the README)
+# A Dask scheduler and workers for `python -m autograder grade A --scheduler ADDRESS` (see the README);
+# both load the grading jobs from this clone's environment
+scheduler: setup
+	$(VENV)/bin/dask scheduler
+
 worker: setup
 	@test -n "$(SCHEDULER)" || (echo "usage: make worker SCHEDULER=tcp://HOST:8786" && exit 2)
-	PYTHONPATH=$(CURDIR) COURSE_OFFLINE=1 MPLBACKEND=Agg OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 \
+	COURSE_OFFLINE=1 MPLBACKEND=Agg OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 \
 		$(VENV)/bin/dask worker $(SCHEDULER) --nworkers -1 --nthreads 1
 
 clean:

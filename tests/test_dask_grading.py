@@ -122,6 +122,35 @@ def test_a_worker_without_bubblewrap_is_refused_and_nothing_is_graded_unsandboxe
     assert not (ws / "autograded").exists()
 
 
+def test_a_scheduler_and_a_worker_started_as_the_readme_says_grade_through_the_cli(tmp_path):
+    """`dask scheduler` and `dask worker` as processes of their own, from this environment, in another folder:
+    the scheduler unpacks each job, so it must find the autograder package there (the install, not the cwd)."""
+    ws, inbox = tmp_path / "ws", tmp_path / "inbox"
+    write_nb(solved_nb(A), inbox / "ann" / f"{A}.ipynb")
+    collect.collect(inbox, A, ws)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    info = tmp_path / "scheduler.json"
+    started = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--port", "0",
+                                 "--dashboard-address", ":0", "--scheduler-file", str(info)],
+                                env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        deadline = time.time() + 60
+        while not info.exists() and time.time() < deadline:
+            time.sleep(0.2)
+        started.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", "--scheduler-file",
+                                         str(info), "--nthreads", "1", "--no-dashboard"], env=env, cwd=tmp_path,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        with distributed.Client(scheduler_file=str(info)) as client:
+            client.wait_for_workers(1, timeout=60)
+            address = client.scheduler.address
+        assert main(["--workspace", str(ws), "grade", A, "--scheduler", address]) == 0
+    finally:
+        for process in started:
+            process.kill()
+            process.wait()
+    assert rows_of(ws, A)["ann"][0] == "graded" and rows_of(ws, A)["ann"][1] == rows_of(ws, A)["ann"][2]
+
+
 def test_an_unreachable_scheduler_is_a_clear_error():
     with pytest.raises(RuntimeError, match=r"could not reach the Dask scheduler at tcp://127.0.0.1:9.*dask scheduler"):
         with DaskWorkers("tcp://127.0.0.1:9", connect_timeout=2):
