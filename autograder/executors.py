@@ -23,6 +23,8 @@ from . import job as job_mod
 
 
 class LocalWorkers:
+    refused = {}  # this machine's processes: none is left out
+
     def __init__(self, workers):
         self.workers = workers
         self.description = f"{workers} worker{'s' if workers != 1 else ''}"

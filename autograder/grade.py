@@ -192,7 +192,7 @@ def grade(workspace, assignment, regrade=False, timeout=60, progress=True, worke
     else:
         runner = DaskWorkers(scheduler)
     with runner:
-        for address, why in sorted(getattr(runner, "refused", {}).items()):
+        for address, why in sorted(runner.refused.items()):
             print(f"WARNING: Dask worker {address} gets no job: {why}", file=sys.stderr)
         run_canary(runner, workspace, assignment, timeout)  # nothing is graded unless the reference gets full marks
         records, done, jobs = {r.student_id: r for r in todo}, [], []
