@@ -6,10 +6,11 @@ import nbformat
 import pytest
 
 from autograder import job as job_mod
+from autograder.cells import reference_answers
 from autograder.job import GRADED, NOT_GRADED, Job
 from autograder.paths import SOURCE_DIR
 
-from conftest import release_nb, solved_nb
+from conftest import release_nb, solved_nb, source_nb
 
 A = "00_getting_started"
 SOURCE = (SOURCE_DIR / A / f"{A}.ipynb").read_bytes()
@@ -88,3 +89,25 @@ def test_a_graders_manual_score_survives_regrading_and_counts_in_the_ledger(tmp_
     record = Ledger(ws).get(A, "gina")
     assert record.status == "graded" and record.score == points and record.cells["test_one_hot"] == [points, points]
     assert grade.scores(ws, A, "gina")[0] == points
+
+
+def test_a_student_cannot_poison_the_cached_answer_key_of_later_jobs(tmp_path):
+    """Attack: the gradebook cache is a fixed path in /tmp; a submission overwrites every cached gradebook it finds."""
+    import glob
+    import hashlib
+
+    from autograder.sandbox import sandbox_status
+    if not sandbox_status()[0]:
+        pytest.skip("the sandbox's private /tmp is what stops this")
+    from conftest import grade_class
+    poison = ("import glob\nfor p in glob.glob('/tmp/nn-course-gradebooks-*/*.db'):\n"
+              "    open(p, 'wb').write(b'poisoned')\n")
+    job_mod.run(Job(A, "warm", as_bytes(solved_nb(A)), SOURCE, timeout=30))  # the cache exists before the attack
+    cached = {p: hashlib.sha256(open(p, "rb").read()).hexdigest()
+              for p in glob.glob(f"{tempfile.gettempdir()}/nn-course-gradebooks-{os.getuid()}/*.db")}
+    rows, _ = grade_class(tmp_path, A, {"a-poisoner": solved_nb(A, one_hot=poison + reference_answers(source_nb(A))["one_hot"]),
+                                        "b-honest": solved_nb(A)}, workers=1)
+    assert cached and all(hashlib.sha256(open(p, "rb").read()).hexdigest() == h for p, h in cached.items())
+    assert rows["b-honest"].status == "graded" and rows["b-honest"].score == rows["b-honest"].max_score
+    assert rows["a-poisoner"].status == "graded" and rows["a-poisoner"].score == rows["a-poisoner"].max_score
+
