@@ -57,7 +57,9 @@ def show_images(images, titles=None, ncols=10, size=1.2, cmap="gray", symmetric=
     side = int(round(np.sqrt(images[0].size)))
     ncols = min(ncols, n)
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * 1.15), squeeze=False)
+    title_lines = max((str(t).count("\n") + 1 for t in titles), default=0) if titles is not None else 0
+    # each row is an image plus its title: room for every line of the title, so no title covers the row above
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, nrows * (size + 0.2 * title_lines)), squeeze=False)
     for k, ax in enumerate(axes.ravel()):
         ax.axis("off")
         if k >= n:
