@@ -1,11 +1,15 @@
 """One training step of the lecture notes' CNN: the course's NumPy implementation against PyTorch CPU.
 
     pip install -r requirements-benchmark.txt     # PyTorch and threadpoolctl, for this script only
-    python scripts/benchmark_cnn.py [--repeats 30] [--batch 64] [--threads N]
+    python scripts/benchmark_cnn.py [--repeats 30] [--batch 64] [--threads N] [--fresh-memory]
 
 The model is lecture 08's ``NotesCNN`` (the Keras CNN of the notes, 93,322 parameters):
 Conv2D(32, 3x3, ReLU) -> MaxPool 2x2 -> Conv2D(64, 3x3, ReLU) -> MaxPool 2x2 -> Conv2D(64, 3x3, ReLU)
 -> Flatten (576) -> Dense(64, ReLU) -> Dense(10) -> softmax cross-entropy.
+Like ``NotesCNN``, the NumPy side applies the first two ReLUs after their pooling: ReLU and max
+pooling commute, so it is the same function on a quarter of the numbers. PyTorch is timed both
+ways (ReLU then pool as the notes write it, and pool then ReLU) and the ratio is taken against
+the faster of the two.
 
 A step is the forward pass, the loss and the backward pass of one batch of 64 MNIST digits (the
 parameter update, a few hundred microseconds in both, is left out). The NumPy side uses the
@@ -13,7 +17,10 @@ reference answers of the lecture texts, read from their source (08's ``im2col`` 
 ``conv_forward_im2col``, 03's dense layers and ReLU, 02's loss: what a student who solved the
 exercises runs), with the fast backward passes and pooling of ``course/conv_fast.py``. PyTorch
 runs the same architecture with ``torch.nn``. Both get the same number of threads: the BLAS
-threads NumPy uses (``--threads`` sets both).
+threads NumPy uses (``--threads`` sets both). Both run in this one process after
+``course.memory.reuse_freed_memory()``, which the lectures call before training too (NumPy's
+temporaries then reuse freed memory instead of fresh pages); ``--fresh-memory`` leaves it out, to
+show what it saves. The table counts the page faults of a step for both sides.
 
 Each configuration is timed ``--repeats`` times after a warm-up; the table shows the median in
 ms per 1,000 images. The breakdown times NumPy's parts inside real steps: ``im2col`` (the copy
@@ -23,6 +30,7 @@ poolings (forward and backward) and the rest (ReLUs, dense layers, loss, bias, t
 import argparse
 import os
 import platform
+import resource
 import statistics
 import sys
 import time
@@ -100,7 +108,6 @@ def numpy_model(dtype, seed=0):
     conv_forward = ns["conv_forward_im2col"]
     pool_forward = timer.wrap("pooling", conv_fast.max_pool_forward_fast)
     pool_backward = timer.wrap("pooling", conv_fast.max_pool_backward_fast)
-    col2im = timer.wrap("col2im", conv_fast.col2im)
 
     def conv_forward_timed(x, w, b, conv_param):
         if not timer.on:
@@ -109,25 +116,28 @@ def numpy_model(dtype, seed=0):
         out, cache = conv_forward(x, _TimedWeights(w, timer), b, conv_param)
         return out, (x, w) + cache[2:]
 
-    def conv_backward(dout, cache):
+    def conv_backward(dout, cache, input_grad=True):
         if not timer.on:
-            return conv_fast.conv_backward_im2col(dout, cache)
-        saved = conv_fast.col2im
-        conv_fast.col2im = col2im
+            return conv_fast.conv_backward_im2col(dout, cache, input_grad)
+        saved = {name: getattr(conv_fast, name) for name in ("col2im", "_col2im_full_rows")}
+        for name, f in saved.items():
+            setattr(conv_fast, name, timer.wrap("col2im", f))
         try:
             x, w, b, conv_param, cols = cache
-            return conv_fast.conv_backward_im2col(dout, (x, _TimedWeights(w, timer), b, conv_param, _TimedCols(cols, timer)))
+            return conv_fast.conv_backward_im2col(dout, (x, _TimedWeights(w, timer), b, conv_param, _TimedCols(cols, timer)),
+                                                  input_grad)
         finally:
-            conv_fast.col2im = saved
+            for name, f in saved.items():
+                setattr(conv_fast, name, f)
 
     def step(X, y):
         caches, h = [], X
         for k in (1, 2, 3):
             h, conv_cache = conv_forward_timed(h, p[f"W{k}"], p[f"b{k}"], CONV_PARAM)
-            h, relu_cache = ns["relu_forward"](h)
             pool_cache = None
-            if k < 3:
+            if k < 3:    # pool, then ReLU: as NotesCNN does
                 h, pool_cache = pool_forward(h, POOL_PARAM)
+            h, relu_cache = ns["relu_forward"](h)
             caches.append((conv_cache, relu_cache, pool_cache))
         h, dense_cache = ns["affine_forward"](h, p["W4"], p["b4"])
         h, relu_cache = ns["relu_forward"](h)
@@ -138,9 +148,10 @@ def numpy_model(dtype, seed=0):
         dh, grads["W4"], grads["b4"] = ns["affine_backward"](ns["relu_backward"](dh, relu_cache), dense_cache)
         for k in (3, 2, 1):
             conv_cache, relu_cache_k, pool_cache = caches[k - 1]
+            dh = ns["relu_backward"](dh, relu_cache_k)
             if pool_cache is not None:
                 dh = pool_backward(dh, pool_cache)
-            dh, grads[f"W{k}"], grads[f"b{k}"] = conv_backward(ns["relu_backward"](dh, relu_cache_k), conv_cache)
+            dh, grads[f"W{k}"], grads[f"b{k}"] = conv_backward(dh, conv_cache, k > 1)   # the images need no dx
         return loss, grads
 
     return step, timer, p
@@ -169,11 +180,16 @@ class _TimedCols(_TimedWeights):
 
 
 # -------------------------------------------------------------------------------------------- the PyTorch side
-def torch_model(torch, dtype):
+def torch_model(torch, dtype, relu_first=True):
+    """The CNN in torch.nn; ``relu_first``: ReLU then pooling as the notes write it, else pooling then ReLU."""
     nn = torch.nn
+
+    def conv_block(c_in, c_out):
+        conv = nn.Conv2d(c_in, c_out, 3)
+        return (conv, nn.ReLU(), nn.MaxPool2d(2)) if relu_first else (conv, nn.MaxPool2d(2), nn.ReLU())
     model = nn.Sequential(
-        nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+        *conv_block(1, 32),
+        *conv_block(32, 64),
         nn.Conv2d(64, 64, 3), nn.ReLU(),
         nn.Flatten(), nn.Linear(576, 64), nn.ReLU(), nn.Linear(64, 10)).to(dtype)
     loss_fn = nn.CrossEntropyLoss()
@@ -188,17 +204,20 @@ def torch_model(torch, dtype):
 
 # ------------------------------------------------------------------------------------------------- the timing
 def median_seconds(steps, repeats, warmup=3):
-    """Median seconds of each (step, args) in ``steps``, the steps taken in turn so that all see the same machine load."""
+    """(median seconds, page faults per step) of each (step, args) in ``steps``, the steps taken in turn so that all see
+    the same machine load."""
     for step, args in steps:
         for _ in range(warmup):
             step(*args)
-    times = [[] for _ in steps]
+    times, faults = [[] for _ in steps], [0 for _ in steps]
     for _ in range(repeats):
-        for (step, args), t in zip(steps, times):
+        for i, (step, args) in enumerate(steps):
+            before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
             start = time.perf_counter()
             step(*args)
-            t.append(time.perf_counter() - start)
-    return [statistics.median(t) for t in times]
+            times[i].append(time.perf_counter() - start)
+            faults[i] += resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+    return [(statistics.median(t), f / repeats) for t, f in zip(times, faults)]
 
 
 def main():
@@ -206,10 +225,15 @@ def main():
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--threads", type=int, default=None, help="BLAS and PyTorch threads (default: NumPy's BLAS threads)")
+    parser.add_argument("--fresh-memory", action="store_true",
+                        help="leave out course.memory.reuse_freed_memory(): every large temporary gets fresh pages")
     args = parser.parse_args()
 
     import threadpoolctl
     import torch
+
+    from course.memory import reuse_freed_memory
+    reused = False if args.fresh_memory else reuse_freed_memory()
 
     limiter = None
     if args.threads is not None:
@@ -232,26 +256,30 @@ def main():
              if load > 0.5 * os.cpu_count() else ""))
     print(f"threads: BLAS {threads}, torch.set_num_threads({torch.get_num_threads()}); batch {args.batch}; "
           f"median of {args.repeats} steps (forward + loss + backward) after 3 warm-up steps,\n"
-          f"NumPy and PyTorch steps taken in turn (both see the same load of the machine)\n")
+          f"NumPy and PyTorch steps taken in turn (both see the same load of the machine); freed memory "
+          + ("reused (course.memory.reuse_freed_memory)" if reused else "not reused: fresh pages for every temporary")
+          + "\n")
 
     rows, breakdowns = [], {}
     for dtype, tdtype in ((np.float32, torch.float32), (np.float64, torch.float64)):
         step, timer, params = numpy_model(dtype)
         Xn = X.astype(dtype)
-        tstep, model = torch_model(torch, tdtype)
         Xt, yt = torch.from_numpy(Xn.copy()), torch.from_numpy(y)
-        with torch.no_grad():   # the same weights as the NumPy model (layout (F, C, kh, kw) for both convolutions)
-            for k, layer in zip((1, 2, 3), (0, 3, 6)):
-                model[layer].weight.copy_(torch.from_numpy(params[f"W{k}"]))
-            model[9].weight.copy_(torch.from_numpy(params["W4"].T.copy()))
-            model[11].weight.copy_(torch.from_numpy(params["W5"].T.copy()))
-            for layer, k in zip((0, 3, 6, 9, 11), (1, 2, 3, 4, 5)):
-                model[layer].bias.copy_(torch.from_numpy(params[f"b{k}"]))
-        np_s, torch_s = median_seconds([(step, (Xn, y)), (tstep, (Xt, yt))], args.repeats)
+        torch_steps = []
+        for relu_first in (True, False):
+            tstep, model = torch_model(torch, tdtype, relu_first)
+            with torch.no_grad():   # the same weights as the NumPy model (layout (F, C, kh, kw) for both convolutions)
+                for k, layer in zip((1, 2, 3), (0, 3, 6)):
+                    model[layer].weight.copy_(torch.from_numpy(params[f"W{k}"]))
+                model[9].weight.copy_(torch.from_numpy(params["W4"].T.copy()))
+                model[11].weight.copy_(torch.from_numpy(params["W5"].T.copy()))
+                for layer, k in zip((0, 3, 6, 9, 11), (1, 2, 3, 4, 5)):
+                    model[layer].bias.copy_(torch.from_numpy(params[f"b{k}"]))
+            torch_steps.append((tstep, (Xt, yt)))
+        (np_s, np_faults), *torch_timed = median_seconds([(step, (Xn, y))] + torch_steps, args.repeats)
 
-        # same loss on the same weights: the two implementations compute the same thing
-        np_loss = float(step(Xn, y)[0])
-        torch_loss = float(tstep(Xt, yt))
+        # same loss on the same weights: the implementations compute the same thing
+        losses = [float(step(Xn, y)[0])] + [float(tstep(*targs)) for tstep, targs in torch_steps]
 
         # breakdown: the same steps with the timers on (they cost a little themselves: shown as measured)
         runs = []
@@ -267,13 +295,17 @@ def main():
             runs.append(parts)
         timer.on = False
         breakdowns[np.dtype(dtype).name] = {k: statistics.median(r.get(k, 0.0) for r in runs) for k in runs[0]}
-        rows.append((np.dtype(dtype).name, np_s * per_1000 * 1000, torch_s * per_1000 * 1000, np_s / torch_s,
-                     np_loss, torch_loss))
+        fastest_torch = min(t for t, _ in torch_timed)
+        rows.append((np.dtype(dtype).name, np_s * per_1000 * 1000, *(t * per_1000 * 1000 for t, _ in torch_timed),
+                     np_s / fastest_torch, f"{np_faults:.0f} / {max(f for _, f in torch_timed):.0f}",
+                     " / ".join(f"{v:.5f}" for v in losses)))
 
-    print(f"{'precision':<10}{'NumPy ms/1000 img':>19}{'PyTorch ms/1000 img':>21}{'ratio NumPy/PyTorch':>21}"
-          f"{'loss NumPy / PyTorch':>26}")
-    for name, np_ms, t_ms, ratio, l1, l2 in rows:
-        print(f"{name:<10}{np_ms:>19.0f}{t_ms:>21.0f}{ratio:>21.2f}{f'{l1:.5f} / {l2:.5f}':>26}")
+    print(f"{'':<10}{'NumPy':>10}{'PyTorch':>12}{'PyTorch':>12}{'ratio NumPy /':>16}{'page faults':>16}{'loss':>30}")
+    print(f"{'':<10}{'':>10}{'ReLU, pool':>12}{'pool, ReLU':>12}{'faster PyTorch':>16}{'per step':>16}"
+          f"{'NumPy / PyTorch / PyTorch':>30}")
+    print(f"{'precision':<10}{'ms per 1,000 images':^34}{'':>16}{'NumPy / PyTorch':>16}")
+    for name, np_ms, t1_ms, t2_ms, ratio, faults, losses_ in rows:
+        print(f"{name:<10}{np_ms:>10.0f}{t1_ms:>12.0f}{t2_ms:>12.0f}{ratio:>16.2f}{faults:>16}{losses_:>30}")
 
     labels = ["im2col", "GEMM", "col2im", "pooling", "rest"]
     print("\nwhere NumPy's time goes (median of timed steps, ms per 1,000 images, share of the timed step):")
@@ -283,6 +315,7 @@ def main():
                   for label in labels]
         print(f"{name:<10}" + "".join(f"{c:>16}" for c in cells_) + f"{parts['total'] * per_1000 * 1000:>14.0f}")
     print("\nGEMM: the convolutions' matrix products (forward, dw, dcols); rest: ReLUs, dense layers, loss, bias, transposes.")
+    print("PyTorch 'ReLU, pool': the notes' order; 'pool, ReLU': the NumPy model's order (the same function).")
     if limiter is not None:
         limiter.restore_original_limits()
 

@@ -25,7 +25,8 @@ def _as(x, layout):
 
 @pytest.mark.parametrize("layout", ["NC", "CN"])
 @pytest.mark.parametrize("shape, k, stride, pad", [((3, 2, 7, 8), 3, 1, 0), ((2, 3, 9, 9), 3, 2, 1), ((4, 1, 6, 6), 2, 1, 1),
-                                                  ((2, 3, 10, 7), 3, 3, 2), ((3, 4, 5, 5), 1, 1, 0)])
+                                                  ((2, 3, 10, 7), 3, 3, 2), ((3, 4, 5, 5), 1, 1, 0),
+                                                  ((2, 2, 5, 20), 3, 1, 1)])   # rows of 20: col2im without widening
 def test_conv_backward_im2col_matches_the_naive_one(ref, shape, k, stride, pad, layout):
     rng = np.random.default_rng(sum(shape) + k + stride + pad)
     x = _as(rng.normal(size=shape), layout)
@@ -65,3 +66,50 @@ def test_pooling_ties_go_to_the_first_maximum_and_float32_stays_float32(ref):
     w = rng.normal(size=(4, 3, 3, 3)).astype(np.float32)
     out, cache = ref["conv_forward_im2col"](x, w, np.zeros(4, np.float32), {"stride": 1, "pad": 1})
     assert all(g.dtype == np.float32 for g in conv_fast.conv_backward_im2col(out, cache))
+
+
+@pytest.mark.parametrize("layout", ["NC", "CN"])
+@pytest.mark.parametrize("shape, ph, pw, stride", [((3, 2, 8, 8), 2, 2, 2), ((2, 3, 9, 9), 3, 3, 3), ((2, 2, 7, 9), 2, 3, 3),
+                                                   ((2, 2, 6, 6), 3, 2, 3)])
+def test_fast_pooling_breaks_ties_as_np_argmax_does(ref, shape, ph, pw, stride, layout):
+    # integers 0..2: most windows hold their maximum more than once, in every arrangement; the naive layer's
+    # np.argmax picks the first in reading order, and so must the fast one
+    rng = np.random.default_rng(sum(shape) + ph + pw)
+    x = _as(rng.integers(0, 3, size=shape).astype(float), layout)
+    param = {"pool_height": ph, "pool_width": pw, "stride": stride}
+    out, cache = conv_fast.max_pool_forward_fast(x, param)
+    out_naive, cache_naive = ref["max_pool_forward_naive"](x, param)
+    dout = rng.normal(size=out.shape)
+    np.testing.assert_array_equal(conv_fast.max_pool_backward_fast(dout, cache),
+                                  ref["max_pool_backward_naive"](dout, cache_naive))
+
+
+def test_a_1x1_pool_copies_instead_of_returning_a_view_of_its_input():
+    x = np.arange(8.0).reshape(1, 2, 2, 2)
+    out, _ = conv_fast.max_pool_forward_fast(x, {"pool_height": 1, "pool_width": 1, "stride": 1})
+    out[...] = -1
+    assert x.min() == 0
+
+
+@pytest.mark.parametrize("stride, pad", [(1, 0), (1, 2), (2, 1)])
+def test_conv_backward_without_input_gradient_gives_the_same_weight_gradients(ref, stride, pad):
+    rng = np.random.default_rng(stride + pad)
+    x, w, b = rng.normal(size=(2, 3, 8, 8)), rng.normal(size=(4, 3, 3, 3)), rng.normal(size=4)
+    out, cache = ref["conv_forward_im2col"](x, w, b, {"stride": stride, "pad": pad})
+    dout = rng.normal(size=out.shape)
+    dx, dw, db = conv_fast.conv_backward_im2col(dout, cache)
+    none, dw_only, db_only = conv_fast.conv_backward_im2col(dout, cache, input_grad=False)
+    assert none is None and dx.shape == x.shape
+    np.testing.assert_array_equal(dw_only, dw)
+    np.testing.assert_array_equal(db_only, db)
+
+
+@pytest.mark.parametrize("shape, k, pad", [((2, 3, 7, 8), 3, 0), ((2, 2, 6, 5), 3, 2), ((1, 2, 9, 9), 2, 1)])
+def test_col2im_is_the_adjoint_of_im2col(ref, shape, k, pad):
+    # <im2col(x), c> == <x, col2im(c)> for every x and c: the definition of the adjoint, which the gradient needs
+    rng = np.random.default_rng(k + pad)
+    x = rng.normal(size=shape)
+    cols = ref["im2col"](x, k, k, 1, pad)
+    c = rng.normal(size=cols.shape)
+    back = conv_fast.col2im(c, shape, k, k, 1, pad)
+    np.testing.assert_allclose(np.sum(cols * c), np.sum(x * back), rtol=1e-12)

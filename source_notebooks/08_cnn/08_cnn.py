@@ -1159,7 +1159,8 @@ def conv_forward_im2col(x, w, b, conv_param):
     H_out = (H + 2 * pad - HH) // stride + 1
     W_out = (W + 2 * pad - WW) // stride + 1
     cols = im2col(x, HH, WW, stride, pad)
-    out = w.reshape(F, -1) @ cols + b[:, None]
+    out = w.reshape(F, -1) @ cols
+    out += b[:, None]                       # in place: no second array of the output's size
     out = out.reshape(F, N, H_out, W_out).transpose(1, 0, 2, 3)
     cache = (x, w, b, conv_param, cols)
     return out, cache
@@ -1373,7 +1374,9 @@ class NotesCNN:
             conv_cache, relu_cache_k, pool_cache = caches[k - 1]
             if pool_cache is not None:
                 dh = max_pool_backward_fast(dh, pool_cache)
-            dh, grads[f"W{k}"], grads[f"b{k}"] = conv_backward_im2col(relu_backward(dh, relu_cache_k), conv_cache)
+            # k == 1: the images need no gradient, so conv_backward_im2col skips dx there (input_grad=False)
+            dh, grads[f"W{k}"], grads[f"b{k}"] = conv_backward_im2col(relu_backward(dh, relu_cache_k), conv_cache,
+                                                                      input_grad=k > 1)
         return loss, grads
 
     def predict(self, X, batch_size=500):

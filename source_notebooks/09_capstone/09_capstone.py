@@ -186,7 +186,7 @@ class NotesCNN:
             dh = relu_backward(dh, relu_cache_k)
             if bn_cache is not None:
                 dh, grads[f"gamma{k}"], grads[f"beta{k}"] = spatial_batchnorm_backward(dh, bn_cache)
-            dh, grads[f"W{k}"], grads[f"b{k}"] = conv_backward_im2col(dh, conv_cache)
+            dh, grads[f"W{k}"], grads[f"b{k}"] = conv_backward_im2col(dh, conv_cache, input_grad=k > 1)   # no dx for the images
         return loss, grads
 
     def scores(self, X, batch_size=500):
