@@ -1,7 +1,7 @@
 """One training step of the lecture notes' CNN: the course's NumPy implementation against PyTorch CPU.
 
     pip install -r requirements-benchmark.txt     # PyTorch and threadpoolctl, for this script only
-    python scripts/benchmark_cnn.py [--repeats 30] [--batch 64] [--threads N] [--fresh-memory]
+    python scripts/benchmark_cnn.py [--repeats 30] [--batch 64] [--threads 1] [--fresh-memory]
 
 The model is lecture 08's ``NotesCNN`` (the Keras CNN of the notes, 93,322 parameters):
 Conv2D(32, 3x3, ReLU) -> MaxPool 2x2 -> Conv2D(64, 3x3, ReLU) -> MaxPool 2x2 -> Conv2D(64, 3x3, ReLU)
@@ -17,7 +17,7 @@ reference answers of the lecture texts, read from their source (08's ``im2col`` 
 ``conv_forward_im2col``, 03's dense layers and ReLU, 02's loss: what a student who solved the
 exercises runs), with the fast backward passes and pooling of ``course/conv_fast.py``. PyTorch
 runs the same architecture with ``torch.nn``. Both get the same number of threads: the BLAS
-threads NumPy uses (``--threads`` sets both). Both run in this one process after
+threads NumPy uses (``--threads``, default 1, sets both). Both run in this one process after
 ``course.memory.reuse_freed_memory()``, which the lectures call before training too (NumPy's
 temporaries then reuse freed memory instead of fresh pages); ``--fresh-memory`` leaves it out, to
 show what it saves. The table counts the page faults of a step for both sides.
@@ -224,7 +224,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--threads", type=int, default=None, help="BLAS and PyTorch threads (default: NumPy's BLAS threads)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="BLAS and PyTorch threads (default 1: on the course's 2-core machine both are fastest with one; "
+                             "PyTorch with two was 3 to 4 times slower there)")
     parser.add_argument("--fresh-memory", action="store_true",
                         help="leave out course.memory.reuse_freed_memory(): every large temporary gets fresh pages")
     args = parser.parse_args()
@@ -235,9 +237,7 @@ def main():
     from course.memory import reuse_freed_memory
     reused = False if args.fresh_memory else reuse_freed_memory()
 
-    limiter = None
-    if args.threads is not None:
-        limiter = threadpoolctl.threadpool_limits(limits=args.threads, user_api="blas")
+    limiter = threadpoolctl.threadpool_limits(limits=args.threads, user_api="blas")
     blas = [i for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
     threads = blas[0]["num_threads"] if blas else 1
     torch.set_num_threads(threads)
@@ -300,12 +300,11 @@ def main():
                      np_s / fastest_torch, f"{np_faults:.0f} / {max(f for _, f in torch_timed):.0f}",
                      " / ".join(f"{v:.5f}" for v in losses)))
 
-    print(f"{'':<10}{'NumPy':>10}{'PyTorch':>12}{'PyTorch':>12}{'ratio NumPy /':>16}{'page faults':>16}{'loss':>30}")
-    print(f"{'':<10}{'':>10}{'ReLU, pool':>12}{'pool, ReLU':>12}{'faster PyTorch':>16}{'per step':>16}"
-          f"{'NumPy / PyTorch / PyTorch':>30}")
-    print(f"{'precision':<10}{'ms per 1,000 images':^34}{'':>16}{'NumPy / PyTorch':>16}")
+    print("a training step, ms per 1,000 images (median); the page faults of one step; the loss on the same weights")
+    print(f"{'precision':<10}{'NumPy':>7}{'PyTorch ReLU,pool':>19}{'PyTorch pool,ReLU':>19}{'NumPy/fastest':>15}"
+          f"{'faults NumPy/PyTorch':>22}   loss NumPy / PyTorch / PyTorch")
     for name, np_ms, t1_ms, t2_ms, ratio, faults, losses_ in rows:
-        print(f"{name:<10}{np_ms:>10.0f}{t1_ms:>12.0f}{t2_ms:>12.0f}{ratio:>16.2f}{faults:>16}{losses_:>30}")
+        print(f"{name:<10}{np_ms:>7.0f}{t1_ms:>19.0f}{t2_ms:>19.0f}{ratio:>15.2f}{faults:>22}   {losses_}")
 
     labels = ["im2col", "GEMM", "col2im", "pooling", "rest"]
     print("\nwhere NumPy's time goes (median of timed steps, ms per 1,000 images, share of the timed step):")
@@ -315,9 +314,9 @@ def main():
                   for label in labels]
         print(f"{name:<10}" + "".join(f"{c:>16}" for c in cells_) + f"{parts['total'] * per_1000 * 1000:>14.0f}")
     print("\nGEMM: the convolutions' matrix products (forward, dw, dcols); rest: ReLUs, dense layers, loss, bias, transposes.")
-    print("PyTorch 'ReLU, pool': the notes' order; 'pool, ReLU': the NumPy model's order (the same function).")
-    if limiter is not None:
-        limiter.restore_original_limits()
+    print("PyTorch 'ReLU,pool': the notes' order; 'pool,ReLU': the NumPy model's order (the same function); "
+          "NumPy/fastest: NumPy's time over the faster PyTorch.")
+    limiter.restore_original_limits()
 
 
 if __name__ == "__main__":

@@ -1297,7 +1297,6 @@ print("pooling 11x11 -> 5x5: largest difference naive vs fast, forward "
       f"{np.max(np.abs(out_fast - out_naive)):.1e}, backward "
       f"{np.max(np.abs(max_pool_backward_fast(dout, cache_fast) - max_pool_backward_naive(dout, cache_naive))):.1e}")
 
-
 # %% [markdown] id="cnn-intro"
 # ## 9. Training the notes' CNN on MNIST
 #
@@ -1312,6 +1311,17 @@ print("pooling 11x11 -> 5x5: largest difference naive vs fast, forward "
 # → flatten → dense 64 → ReLU → dense 10 → softmax cross-entropy
 # ```
 #
+# **ReLU after the pooling.** `NotesCNN` below pools first and applies the ReLU afterwards, to a quarter of the numbers. That is
+# the same network: the ReLU never changes which of two numbers is the larger, so the largest of four ReLU'd numbers is the
+# ReLU of the largest, $\max(\mathrm{relu}(a), \dots, \mathrm{relu}(d)) = \mathrm{relu}(\max(a, \dots, d))$, and the gradient
+# reaches the same pixel either way. The next cell checks it on a batch, both values and gradients, and times the two orders.
+#
+# **Memory.** Every step makes the same large temporary arrays again: the columns of im2col, the products, the gradients, a few
+# MB each. By default the C library returns the memory of a freed large array to the operating system at once, and the next
+# array gets fresh memory that the operating system must hand out page by page (4 KB at a time, each a "page fault"): about
+# 6,000 of them per step of this network, a quarter of its time. `course.memory.reuse_freed_memory()` asks the C library to
+# keep freed memory for the next array (on Linux and in Colab; elsewhere it does nothing and says so).
+#
 # **Initialisation.** Each layer's weights are drawn from a normal distribution with standard deviation $\sqrt{2 / \text{fan-in}}$,
 # where the fan-in is the number of inputs of one neuron: $C \cdot HH \cdot WW$ for a convolution (He initialisation, lecture 04),
 # biases zero.
@@ -1325,8 +1335,37 @@ print("pooling 11x11 -> 5x5: largest difference naive vs fast, forward "
 # Five epochs as in the notes, but on the 4,000 training images of the subset, not 60,000.
 #
 # **Time.** The training cell prints the seconds each epoch took on your machine. On the course's 2-core test machine (one BLAS
-# thread, other work running beside it) an epoch of the 4,000 images took 4 to 6.5 s; full MNIST, 15 times as many images, would
-# take about 1 to 1.6 minutes per epoch there (an estimate scaled by the number of images, not a measurement).
+# thread, nothing else running) an epoch of the 4,000 images took 1.8 to 2.0 s; full MNIST, 15 times as many images, would take
+# about half a minute per epoch there (an estimate scaled by the number of images, not a measurement). PyTorch, on the same
+# machine, takes about four fifths of NumPy's time for the same network (`scripts/benchmark_cnn.py` measures both).
+
+# %% id="relu-after-pool"
+from course.memory import reuse_freed_memory
+
+print("freed memory kept for reuse:", reuse_freed_memory())
+conv_out = agree_rng.normal(size=(64, 32, 26, 26)).astype(np.float32)      # what the first convolution hands on
+relu_then_pool, cache_a = max_pool_forward_fast(relu_forward(conv_out)[0], pool_param)
+pool_then_relu, cache_b = max_pool_forward_fast(conv_out, pool_param)
+pool_then_relu, relu_cache_b = relu_forward(pool_then_relu)
+d_pooled = agree_rng.normal(size=pool_then_relu.shape).astype(np.float32)
+grad_a = relu_backward(max_pool_backward_fast(d_pooled, cache_a), conv_out)
+grad_b = max_pool_backward_fast(relu_backward(d_pooled, relu_cache_b), cache_b)
+print("same values:", np.array_equal(relu_then_pool, pool_then_relu), "  same gradients:", np.array_equal(grad_a, grad_b))
+seconds = {}
+for order in ("ReLU, then pool", "pool, then ReLU"):
+    start = time.perf_counter()
+    for _ in range(10):
+        if order == "ReLU, then pool":
+            out, cache = max_pool_forward_fast(relu_forward(conv_out)[0], pool_param)
+            relu_backward(max_pool_backward_fast(d_pooled, cache), conv_out)
+        else:
+            out, cache = max_pool_forward_fast(conv_out, pool_param)
+            out, relu_cache = relu_forward(out)
+            max_pool_backward_fast(relu_backward(d_pooled, relu_cache), cache)
+    seconds[order] = (time.perf_counter() - start) / 10
+print(", ".join(f"{order}: {s * 1000:.1f} ms" for order, s in seconds.items()),
+      "(forward and backward of one batch of 64, measured just now)")
+
 
 # %% id="cnn-model"
 class NotesCNN:
@@ -1353,11 +1392,11 @@ class NotesCNN:
         self.feature_maps = []
         for k in (1, 2, 3):
             h, conv_cache = conv_forward_im2col(h, p[f"W{k}"], p[f"b{k}"], self.conv_param)
-            h, relu_cache = relu_forward(h)
-            self.feature_maps.append(h)
+            self.feature_maps.append(h)                               # before the ReLU (the pictures apply it)
             pool_cache = None
             if k < 3:
-                h, pool_cache = max_pool_forward_fast(h, self.pool_param)
+                h, pool_cache = max_pool_forward_fast(h, self.pool_param)   # pooling first, then the ReLU: see above
+            h, relu_cache = relu_forward(h)
             caches.append((conv_cache, relu_cache, pool_cache))
         h, dense_cache = affine_forward(h, p["W4"], p["b4"])          # flattens (N, 64, 3, 3) to (N, 576)
         h, relu_cache = relu_forward(h)
@@ -1372,11 +1411,11 @@ class NotesCNN:
         dh, grads["W4"], grads["b4"] = affine_backward(relu_backward(dh, relu_cache), dense_cache)
         for k in (3, 2, 1):
             conv_cache, relu_cache_k, pool_cache = caches[k - 1]
+            dh = relu_backward(dh, relu_cache_k)
             if pool_cache is not None:
                 dh = max_pool_backward_fast(dh, pool_cache)
             # k == 1: the images need no gradient, so conv_backward_im2col skips dx there (input_grad=False)
-            dh, grads[f"W{k}"], grads[f"b{k}"] = conv_backward_im2col(relu_backward(dh, relu_cache_k), conv_cache,
-                                                                      input_grad=k > 1)
+            dh, grads[f"W{k}"], grads[f"b{k}"] = conv_backward_im2col(dh, conv_cache, input_grad=k > 1)
         return loss, grads
 
     def predict(self, X, batch_size=500):
@@ -1483,9 +1522,9 @@ show_maps(cnn.params["W1"][:, 0], cmap="RdBu_r", symmetric=True, size=1.0,
 digit = X_test_img[:1]
 cnn.forward(digit)
 course.plots.show_images(digit.reshape(1, 784), titles=[f"test digit, label {y_test[0]}"], ncols=1, size=2.0);
-show_maps(cnn.feature_maps[0][0], cmap="magma", size=1.1,
+show_maps(np.maximum(cnn.feature_maps[0][0], 0), cmap="magma", size=1.1,       # after the ReLU, as the next layer sees them
           suptitle="first layer: the 32 feature maps of the digit, 26×26 (bright = strong response)");
-show_maps(cnn.feature_maps[1][0, :16], cmap="magma", size=1.1,
+show_maps(np.maximum(cnn.feature_maps[1][0, :16], 0), cmap="magma", size=1.1,
           suptitle="second layer: the first 16 of its 64 feature maps, 11×11");
 
 # %% [markdown] id="shift-again-intro"
