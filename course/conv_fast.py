@@ -63,8 +63,8 @@ def _col2im_full_rows(cols, x_shape, HH, WW, pad):
 
     A window that starts at (y, x) then sits at offset ``y*Wp + x`` of both the image plane (rows of Wp pixels) and its
     column block, so the kernel position (i, j) adds one long contiguous run onto the plane shifted by ``i*Wp + j``
-    (``Ho*Wp`` numbers at a time instead of rows of ``W_out``). The zero columns land on pixels past the row's end and
-    add nothing. The plane gets ``WW`` spare numbers at the end so the last shift stays inside it.
+    (``Ho*Wp`` numbers at a time instead of rows of ``W_out``). The zero columns add nothing wherever they land. The
+    plane gets ``WW`` spare numbers at the end so the last shift stays inside it.
     """
     N, C, H, W = x_shape
     Hp, Wp = H + 2 * pad, W + 2 * pad
