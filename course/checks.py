@@ -10,8 +10,6 @@ import warnings
 
 import numpy as np
 
-from .gradcheck import eval_numerical_gradient, rel_error
-
 
 def _fmt(a):
     return np.array2string(np.asarray(a), precision=4, suppress_small=True, max_line_width=100)
@@ -100,13 +98,25 @@ def check_gradient(f, x, analytic, what, h=1e-5, tol=1e-6, hint="Check each step
 
     A failure names the worst entry (its index, your value, the numerical one) and the relative error,
     as CS231n's gradient check prints them.
+
+    The differences are taken here, inside the check, and never handed out: lecture 03 asks you to write them
+    yourself (``numerical_gradient`` and ``relative_error``), so no helper of the course returns them.
     """
     analytic = _shaped(analytic, np.shape(x), what)
-    numeric = eval_numerical_gradient(f, np.array(x, dtype=np.float64), h=h)
-    err = rel_error(analytic, numeric)
+    probe = np.array(x, dtype=np.float64)           # a copy: the caller's x is never touched
+    numeric = np.zeros(probe.shape)
+    for index in np.ndindex(probe.shape):
+        centre = probe[index]
+        probe[index] = centre + h
+        above = float(f(probe))
+        probe[index] = centre - h
+        below = float(f(probe))
+        probe[index] = centre
+        numeric[index] = (above - below) / (2 * h)
+    rel = np.abs(analytic - numeric) / np.maximum(1e-8, np.abs(analytic) + np.abs(numeric))
+    err = float(np.max(rel)) if rel.size else 0.0
     if err < tol:
         return
-    rel = np.abs(analytic - numeric) / np.maximum(1e-8, np.abs(analytic) + np.abs(numeric))
     worst = np.unravel_index(int(np.argmax(rel)), rel.shape)
     where = f" at index {tuple(int(i) for i in worst)}" if rel.ndim else ""
     raise AssertionError(f"{what} disagrees with the numerical gradient: relative error {err:.2e} (it should be below "

@@ -15,11 +15,6 @@ from autograder.paths import REPO_ROOT
 from conftest import ASSIGNMENTS, source_nb
 
 
-# course/gradcheck.py ships rel_error, which checks.check_gradient needs in the student's kernel; it is lecture 03's
-# `relative_error` answer word for word (a known design trade-off, reported; the only exception).
-SHIPPED_BY_DESIGN = {("03_backprop", "solution relative_error")}
-
-
 def _texts(entries):
     """{name: text} with a notebook read as its cells' sources and outputs (not its JSON escapes)."""
     out = {}
@@ -75,9 +70,6 @@ def test_zip_holds_notebook_helpers_data_and_readme_and_no_answer(assignment, tm
     everything = _squash("\n".join(texts.values()))
     assert "### BEGIN" not in everything and "### END" not in everything
     for what, secret in _answers(assignment):
-        if (assignment, what) in SHIPPED_BY_DESIGN:
-            assert _squash(secret) not in _squash(texts[f"{assignment}/{assignment}.ipynb"])
-            continue
         assert _squash(secret) not in everything, f"{what} is inside the bundle"
     readme = texts[f"{assignment}/README.md"]
     assert "Colab Notebooks" in readme and "Download .ipynb" in readme and "allow access to Google Drive" in readme
@@ -119,10 +111,9 @@ def test_public_tree_has_no_sources_and_installs_the_helpers(tmp_path):
         # a later lecture shows earlier answers in its `given` cells, by design; its own never, nor course/
         own = _squash("\n".join(t for f, t in texts.items() if not f.startswith("release/") or f.startswith(f"release/{a}/")))
         for what, secret in _answers(a):
-            if (a, what) not in SHIPPED_BY_DESIGN:
-                # a hidden test's line may also be an ordinary line of another lecture (`_after = np.random.get_state()`
-                # is a visible check in 07): hidden tests are looked for in the lecture's own files and the helpers
-                assert _squash(secret) not in own, f"{what} is in the tree"
+            # a hidden test's line may also be an ordinary line of another lecture (`_after = np.random.get_state()`
+            # is a visible check in 07): hidden tests are looked for in the lecture's own files and the helpers
+            assert _squash(secret) not in own, f"{what} is in the tree"
     # what `pip install git+<public repository>` reads: the course package and its data, nothing else
     import tomllib
     project = tomllib.loads((tree / "pyproject.toml").read_text())

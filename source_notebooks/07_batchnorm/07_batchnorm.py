@@ -37,11 +37,12 @@
 # ## 0. What you already have
 #
 # The network at the end of this lecture is built from pieces you wrote earlier: lecture 03's affine and ReLU layers, lecture 02's
-# softmax cross-entropy and lecture 06's dropout. Here are correct versions of them, **the answers of those lectures**; they are
-# not graded here and you do not need to change them. Every one follows the contract of lecture 03:
-# `layer_forward(...) -> (out, cache)` and `layer_backward(dout, cache)` returning the gradients of the forward inputs.
+# softmax cross-entropy and lecture 06's dropout, and it is checked with lecture 03's `numerical_gradient` and `relative_error`.
+# Here are correct versions of them, **the answers of those lectures**; they are not graded here and you do not need to change
+# them. Every layer follows the contract of lecture 03: `layer_forward(...) -> (out, cache)` and `layer_backward(dout, cache)`
+# returning the gradients of the forward inputs.
 
-# %% given="03_backprop:affine_forward,affine_backward,relu_forward,relu_backward" id="given-layers"
+# %% given="03_backprop:affine_forward,affine_backward,relu_forward,relu_backward,numerical_gradient,relative_error" id="given-layers"
 
 # %% given="02_softmax:softmax,softmax_cross_entropy" id="given-loss"
 
@@ -1069,8 +1070,6 @@ check_close(_a1, _fc_oracle(_p, _X, None, 2, False, 0.0), "the test-mode scores 
 # gradient often still trains, only worse.
 
 # %% id="net-gradcheck"
-from course.gradcheck import eval_numerical_gradient, rel_error
-
 gc_rng = np.random.default_rng(5)
 gc_net = FullyConnectedNet([6, 5, 4], input_dim=8, num_classes=4, normalization="batchnorm", reg=0.05,
                            weight_scale=0.5, seed=2)
@@ -1087,7 +1086,7 @@ for name in sorted(gc_net.params):
         loss = gc_net.loss(X_gc, y_gc)[0]
         gc_net.params[name] = saved
         return loss
-    err = rel_error(gc_grads[name], eval_numerical_gradient(loss_of, gc_net.params[name].copy()))
+    err = relative_error(gc_grads[name], numerical_gradient(loss_of, gc_net.params[name].copy()))   # lecture 03's
     worst = max(worst, err)
     print(f"{name:7s} relative error {err:.1e}")
 print(f"largest relative error {worst:.1e}")
