@@ -82,6 +82,20 @@ class MNIST:
         return (f"MNIST(source={self.source!r}, X_train={self.X_train.shape}, "
                 f"X_test={self.X_test.shape}): {self.description}")
 
+    def validation_split(self, fraction=0.1, seed=0):
+        """The training images cut in two at random: ``(X_train, y_train, X_val, y_val)``.
+
+        The validation part holds ``fraction`` of the training images, chosen by a
+        permutation drawn from ``np.random.default_rng(seed)``: the same seed gives the
+        same split every time, in every lecture. The test images are left alone.
+        """
+        if not 0 < fraction < 1:
+            raise ValueError(f"fraction is the share of training images set aside, between 0 and 1; got {fraction}")
+        order = np.random.default_rng(seed).permutation(len(self.y_train))
+        n_val = round(len(order) * fraction)
+        val, train = order[:n_val], order[n_val:]
+        return self.X_train[train], self.y_train[train], self.X_train[val], self.y_train[val]
+
 
 def read_idx(path) -> np.ndarray:
     """Read an IDX file (the format MNIST is distributed in), gzipped or not.

@@ -331,3 +331,19 @@ def test_subset_sha256_matches_provenance():
     assert match, "PROVENANCE.md must state the SHA-256 of mnist_subset.npz"
     actual = hashlib.sha256(cdata.SUBSET_PATH.read_bytes()).hexdigest()
     assert actual == match.group(1)
+
+
+def test_validation_split_is_a_seeded_partition_of_the_training_images():
+    from course.data import load_subset
+    data = load_subset()
+    X_train, y_train, X_val, y_val = data.validation_split(fraction=0.1, seed=0)
+    assert len(y_val) == round(0.1 * len(data.y_train)) and len(y_train) + len(y_val) == len(data.y_train)
+    # every training image lands in exactly one part, with its own label
+    rows = {r.tobytes(): label for r, label in zip(data.X_train, data.y_train)}
+    assert len({r.tobytes() for r in np.concatenate([X_train, X_val])}) == len(rows)
+    assert all(rows[r.tobytes()] == label for r, label in zip(X_val, y_val))
+    again = data.validation_split(fraction=0.1, seed=0)
+    assert np.array_equal(again[3], y_val) and not np.array_equal(data.validation_split(seed=1)[3], y_val)
+    assert not np.array_equal(y_val, data.y_train[:len(y_val)])       # drawn at random, not the first images
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        data.validation_split(fraction=10)

@@ -445,11 +445,7 @@ check_gradient(lambda bb: linear_softmax_loss(_W, bb, _X, _y, 0.3)[0], _b, _db1,
 from course.data import load_mnist
 
 data = load_mnist()
-split_rng = np.random.default_rng(0)
-order = split_rng.permutation(len(data.y_train))
-n_val = len(order) // 10
-X_val, y_val = data.X_train[order[:n_val]], data.y_train[order[:n_val]]
-X_train, y_train = data.X_train[order[n_val:]], data.y_train[order[n_val:]]
+X_train, y_train, X_val, y_val = data.validation_split(fraction=0.1, seed=0)   # 10 % of the training images, at random
 X_test, y_test = data.X_test, data.y_test
 print(f"train {X_train.shape}, validation {X_val.shape}, test {X_test.shape}")
 course.plots.show_images(X_train[:20], titles=y_train[:20]);

@@ -1126,11 +1126,7 @@ for name in ["W1", "b1", "W2", "b2"]:
 from course.data import load_mnist
 
 data = load_mnist()
-split_rng = np.random.default_rng(0)
-order = split_rng.permutation(len(data.y_train))
-n_val = len(order) // 10
-X_val, y_val = data.X_train[order[:n_val]], data.y_train[order[:n_val]]
-X_train, y_train = data.X_train[order[n_val:]], data.y_train[order[n_val:]]
+X_train, y_train, X_val, y_val = data.validation_split(fraction=0.1, seed=0)   # 10 % of the training images, at random
 X_test, y_test = data.X_test, data.y_test
 print(f"train {X_train.shape}, validation {X_val.shape}, test {X_test.shape}")
 

@@ -855,11 +855,7 @@ from course.progress import progress
 from course.data import load_mnist
 
 data = load_mnist()
-split_rng = np.random.default_rng(0)
-order = split_rng.permutation(len(data.y_train))
-n_val = len(order) // 10
-X_val, y_val = data.X_train[order[:n_val]], data.y_train[order[:n_val]]
-X_train, y_train = data.X_train[order[n_val:]], data.y_train[order[n_val:]]
+X_train, y_train, X_val, y_val = data.validation_split(fraction=0.1, seed=0)   # 10 % of the training images, at random
 pixel_mean, pixel_std = X_train.mean(axis=0), X_train.std()
 X_train, X_val = (X_train - pixel_mean) / pixel_std, (X_val - pixel_mean) / pixel_std
 print(f"train {X_train.shape}, validation {X_val.shape}, test {data.X_test.shape}")
