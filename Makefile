@@ -1,7 +1,7 @@
 # Two commands do everything on a fresh machine (Python 3.9+ with venv):
 #   make demo   set up .venv, regenerate the release, grade the sample class, print the grade table
-#   make test   set up .venv, run the whole test suite (nbval on every source notebook included); --dist loadgroup:
-#               a file's tests share a worker (tests/conftest.py), test_catalogue.py's per lecture
+#   make test   set up .venv, run the whole test suite (nbval on every source notebook included); --dist loadscope:
+#               a file's tests (a notebook's cells) share a worker, test_catalogue.py's grading tests one per lecture
 #   make lab    set up .venv and open the course in JupyterLab (the notebooks are under release/)
 PYTHON ?= python3
 VENV ?= .venv
@@ -26,7 +26,7 @@ lab: setup
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) --ServerApp.default_url=/lab/tree/release
 
 test: setup
-	COURSE_OFFLINE=1 MPLBACKEND=Agg OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m pytest -n $(WORKERS) --dist loadgroup -p no:cacheprovider --durations=20 \
+	COURSE_OFFLINE=1 MPLBACKEND=Agg OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m pytest -n $(WORKERS) --dist loadscope -p no:cacheprovider --durations=20 \
 		--nbval-lax tests source_notebooks
 
 # A Dask scheduler and workers for `python -m autograder grade A --scheduler ADDRESS` (see the README);

@@ -123,15 +123,6 @@ def _pack_of(module, name):
     return found
 
 
-def _lecture(module):
-    """The lecture's xdist group (make test runs --dist loadgroup): _graded caches one grading per lecture and
-    process, so every test that grades a lecture runs in the same worker; other lectures go to the other one."""
-    return pytest.mark.xdist_group(f"catalogue-{module.ASSIGNMENT}")
-
-
-CASES = [pytest.param(m, v, id=f"{m.ASSIGNMENT}-{v[0]}-{v[2]}-{v[3]}", marks=_lecture(m))
-         for m in MODULES for v in _variants(m)]
-
 _graded = {}
 
 
@@ -169,8 +160,8 @@ def _cell_error(ws, assignment, student, test_id):
     return errors[0] if errors else None
 
 
-@pytest.mark.parametrize("module, variant", CASES)
-def test_variant_is_graded_fairly(module, variant, tmp_path_factory):
+def check_variant(module, variant, tmp_path_factory):
+    """A variant graded in its hand-in: a wrong one loses its function's points (and only those), a correct one keeps them."""
     name, kind, gid, what, _ = variant
     student, variants = _pack_of(module, name)
     others = [f"{v[0]} {v[2]} ({v[3]})" for v in variants if v[0] != name]
@@ -259,12 +250,8 @@ def test_catalogue_covers_every_graded_function(module):
         assert sum(e[0] == f for e in module.CORRECT) >= 1, f"{f}: no alternative correct variant"
 
 
-PAIR_CASES = [pytest.param(m, p, id=f"{m.ASSIGNMENT}-{p[0]}-{p[3]}-calls-{p[1]}", marks=_lecture(m))
-              for m in MODULES for p in _pairs(m)]
-
-
-@pytest.mark.parametrize("module, pair", PAIR_CASES)
-def test_a_correct_function_that_calls_a_wrong_one_keeps_its_points(module, pair, tmp_path_factory):
+def check_pair(module, pair, tmp_path_factory):
+    """A correct function that calls a wrong one keeps its points; the wrong one loses its own."""
     student, g, wrong, f, right = pair
     ws = _graded_workspace(module, tmp_path_factory)
     cells = Ledger(ws).get(module.ASSIGNMENT, student).cells
@@ -275,3 +262,48 @@ def test_a_correct_function_that_calls_a_wrong_one_keeps_its_points(module, pair
 
 def test_the_catalogue_has_pairs_where_a_students_function_calls_another():
     assert sum(len(getattr(m, "PAIRS", [])) for m in MODULES) >= 1
+
+
+def _lecture_tests(module):
+    """The grading tests of one lecture, as a test class.
+
+    make test runs pytest-xdist with ``--dist loadscope``, which sends a class's tests to one worker (a module's
+    functions stay together too, and a notebook's nbval cells): the lecture is graded once in that worker (``_graded``
+    caches one grading per lecture and process), and the lectures spread over the workers."""
+    cases = [pytest.param(v, id=f"{v[0]}-{v[2]}-{v[3]}") for v in _variants(module)]
+    pairs = [pytest.param(p, id=f"{p[0]}-{p[3]}-calls-{p[1]}") for p in _pairs(module)]
+
+    class Lecture:
+        @pytest.mark.parametrize("variant", cases)
+        def test_variant_is_graded_fairly(self, variant, tmp_path_factory):
+            check_variant(module, variant, tmp_path_factory)
+
+        if pairs:
+            @pytest.mark.parametrize("pair", pairs)
+            def test_a_correct_function_that_calls_a_wrong_one_keeps_its_points(self, pair, tmp_path_factory):
+                check_pair(module, pair, tmp_path_factory)
+
+    Lecture.__name__ = Lecture.__qualname__ = f"TestLecture_{module.ASSIGNMENT}"
+    return Lecture
+
+
+for _module in MODULES:
+    _tests = _lecture_tests(_module)
+    globals()[_tests.__name__] = _tests
+
+
+def test_each_lecture_is_one_scheduling_scope():
+    # --dist loadscope splits a node id at its last "::" (pytest-xdist's documented rule): every grading test of a
+    # lecture must land in the scope of its own class, so no id may hold a "::" of its own
+    import subprocess
+    import sys
+    from conftest import ROOT
+    listed = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+                             "tests/test_catalogue.py"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    scopes = {}
+    for nodeid in listed.splitlines():
+        if nodeid.startswith("tests/test_catalogue.py::TestLecture_"):
+            scopes.setdefault(nodeid.rsplit("::", 1)[0], []).append(nodeid)
+    assert sorted(scopes) == sorted(f"tests/test_catalogue.py::TestLecture_{m.ASSIGNMENT}" for m in MODULES)
+    for m in MODULES:
+        assert len(scopes[f"tests/test_catalogue.py::TestLecture_{m.ASSIGNMENT}"]) == len(_variants(m)) + len(_pairs(m))
