@@ -28,7 +28,7 @@ and ``col2im`` sums channels first and returns the ``(N, C, H, W)`` view. The
 shapes are the usual ones; only ``np.ascontiguousarray`` would show the
 difference. For stride 1 and short rows the backward pass makes ``dcols`` over
 full padded rows, so that col2im adds long contiguous runs instead of rows of
-``W_out`` numbers. ``python scripts/benchmark_cnn.py`` times a training step against
+``W_out`` numbers. ``scripts/benchmark_cnn.py`` (in the instructors' repository) times a training step against
 PyTorch and shows where the time goes.
 """
 import numpy as np
@@ -126,8 +126,9 @@ def max_pool_forward_fast(x, pool_param):
 
     The maximum is taken over the window's rows first (whole rows of x at a time: long runs of memory), then over the
     columns of that smaller array, which is cheaper than the maximum of the window's pixels taken one at a time.
-    The cache says which pixel of each window is its first maximum (in reading order, as np.argmax would pick it): found
-    here, while x is still in the processor's cache, the backward pass need not read x again.
+    The cache says which pixel of each window is its first maximum (in reading order, as np.argmax would pick it among
+    finite numbers; a window holding NaN sends its gradient to its last pixel): found here, while x is still in the
+    processor's cache, the backward pass need not read x again.
     """
     ph, pw, s, Ho, Wo = _pool_sizes(x.shape, pool_param)
     rows = [x[:, :, i:i + s * (Ho - 1) + 1:s, :] for i in range(ph)]

@@ -1311,16 +1311,28 @@ print("pooling 11x11 -> 5x5: largest difference naive vs fast, forward "
 # → flatten → dense 64 → ReLU → dense 10 → softmax cross-entropy
 # ```
 #
-# **ReLU after the pooling.** `NotesCNN` below pools first and applies the ReLU afterwards, to a quarter of the numbers. That is
-# the same network: the ReLU never changes which of two numbers is the larger, so the largest of four ReLU'd numbers is the
-# ReLU of the largest, $\max(\mathrm{relu}(a), \dots, \mathrm{relu}(d)) = \mathrm{relu}(\max(a, \dots, d))$, and the gradient
-# reaches the same pixel either way. The next cell checks it on a batch, both values and gradients, and times the two orders.
+# (The code below pools first and applies the ReLU after: the same network, as the next paragraph shows.)
+#
+# **ReLU after the pooling.** `NotesCNN` below pools first and applies the ReLU afterwards, to a quarter of the numbers. For
+# finite inputs that is the same network. The values: the ReLU never makes a smaller number larger than a bigger one, so the
+# largest of four ReLU'd numbers is the ReLU of the largest, $\max(\mathrm{relu}(a), \dots, \mathrm{relu}(d)) =
+# \mathrm{relu}(\max(a, \dots, d))$. The gradients, window by window, with $m$ its largest pixel:
+#
+# * $m > 0$: the ReLU leaves the positive pixels as they are and sends the others to 0, below $m$, so both orders pick the same
+#   pixel and pass it the gradient with a ReLU slope of 1;
+# * $m \le 0$: both outputs are 0 and both gradients are 0 (ReLU first makes every pixel 0, a tie whose winner then gets a
+#   gradient multiplied by 0). This needs the ReLU's slope at 0 to be 0, as lecture 03's `relu_backward` has it (`x > 0`);
+#   with `x >= 0` the two orders would differ on a window whose largest pixel is exactly 0.
+#
+# The next cell checks it on a batch, values and gradients, and times the two orders.
 #
 # **Memory.** Every step makes the same large temporary arrays again: the columns of im2col, the products, the gradients, a few
-# MB each. By default the C library returns the memory of a freed large array to the operating system at once, and the next
-# array gets fresh memory that the operating system must hand out page by page (4 KB at a time, each a "page fault"): about
-# 6,000 of them per step of this network, a quarter of its time. `course.memory.reuse_freed_memory()` asks the C library to
-# keep freed memory for the next array (on Linux and in Colab; elsewhere it does nothing and says so).
+# MB each. By default the C library hands the memory of a freed large array back to the operating system at once, and the
+# next array gets fresh memory: the first time the program touches each new 4 KB page of it, the program stops while the
+# operating system finds and zeroes a page (a "page fault"). That is thousands of page faults per step of this network, about
+# a quarter of its time. `course.memory.reuse_freed_memory()` asks the C library to keep freed memory for the next array
+# instead (on Linux and in Colab; elsewhere it does nothing and says so). It is optional: it changes the speed, never the
+# results; the process keeps the memory of its busiest moment; the setting lasts until the kernel restarts.
 #
 # **Initialisation.** Each layer's weights are drawn from a normal distribution with standard deviation $\sqrt{2 / \text{fan-in}}$,
 # where the fan-in is the number of inputs of one neuron: $C \cdot HH \cdot WW$ for a convolution (He initialisation, lecture 04),
@@ -1337,16 +1349,18 @@ print("pooling 11x11 -> 5x5: largest difference naive vs fast, forward "
 # **Time.** The training cell prints the seconds each epoch took on your machine. On the course's 2-core test machine (one BLAS
 # thread, nothing else running) an epoch of the 4,000 images took 1.8 to 2.0 s; full MNIST, 15 times as many images, would take
 # about half a minute per epoch there (an estimate scaled by the number of images, not a measurement). PyTorch, on the same
-# machine, takes about four fifths of NumPy's time for the same network (`scripts/benchmark_cnn.py` measures both).
+# machine, takes about four fifths of NumPy's time for the same network (measured with the course's benchmark script).
 
-# %% id="relu-after-pool"
+# %% id="reuse-memory"
 from course.memory import reuse_freed_memory
 
 print("freed memory kept for reuse:", reuse_freed_memory())
+
+# %% id="relu-after-pool"
 conv_out = agree_rng.normal(size=(64, 32, 26, 26)).astype(np.float32)      # what the first convolution hands on
 relu_then_pool, cache_a = max_pool_forward_fast(relu_forward(conv_out)[0], pool_param)
-pool_then_relu, cache_b = max_pool_forward_fast(conv_out, pool_param)
-pool_then_relu, relu_cache_b = relu_forward(pool_then_relu)
+pooled, cache_b = max_pool_forward_fast(conv_out, pool_param)
+pool_then_relu, relu_cache_b = relu_forward(pooled)
 d_pooled = agree_rng.normal(size=pool_then_relu.shape).astype(np.float32)
 grad_a = relu_backward(max_pool_backward_fast(d_pooled, cache_a), conv_out)
 grad_b = max_pool_backward_fast(relu_backward(d_pooled, relu_cache_b), cache_b)
