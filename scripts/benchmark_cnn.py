@@ -6,14 +6,15 @@
 The model is lecture 08's ``NotesCNN`` (the Keras CNN of the notes, 93,322 parameters):
 Conv2D(32, 3x3, ReLU) -> MaxPool 2x2 -> Conv2D(64, 3x3, ReLU) -> MaxPool 2x2 -> Conv2D(64, 3x3, ReLU)
 -> Flatten (576) -> Dense(64, ReLU) -> Dense(10) -> softmax cross-entropy.
-Like ``NotesCNN``, the NumPy side applies the first two ReLUs after their pooling: ReLU and max
-pooling commute, so it is the same function on a quarter of the numbers. PyTorch is timed both
+``NotesCNN`` applies the first two ReLUs after their pooling: ReLU and max pooling commute, so
+it is the same function on a quarter of the numbers. PyTorch is timed both
 ways (ReLU then pool as the notes write it, and pool then ReLU) and the ratio is taken against
 the faster of the two.
 
 A step is the forward pass, the loss and the backward pass of one batch of 64 MNIST digits (the
-parameter update, a few hundred microseconds in both, is left out). The NumPy side uses the
-reference answers of the lecture texts, read from their source (08's ``im2col`` and
+parameter update, a few hundred microseconds in both, is left out). The NumPy side is
+``NotesCNN(seed=0).loss`` itself, its class read from lecture 08's text, calling the reference
+answers of the lecture texts, read from their source too (08's ``im2col`` and
 ``conv_forward_im2col``, 03's dense layers and ReLU, 02's loss: what a student who solved the
 exercises runs), with the fast backward passes and pooling of ``course/conv_fast.py``. PyTorch
 runs the same architecture with ``torch.nn``. Both get the same number of threads: the BLAS
@@ -28,6 +29,7 @@ into columns), the matrix products of the convolutions (forward, dw and dcols), 
 poolings (forward and backward) and the rest (ReLUs, dense layers, loss, bias, transposes).
 """
 import argparse
+import ast
 import os
 import platform
 import resource
@@ -43,10 +45,6 @@ sys.path.insert(0, str(ROOT))
 
 from autograder import cells, lecture_text  # noqa: E402
 from course import conv_fast  # noqa: E402
-
-CONV_SHAPES = [(32, 1), (64, 32), (64, 64)]
-CONV_PARAM = {"stride": 1, "pad": 0}
-POOL_PARAM = {"pool_height": 2, "pool_width": 2, "stride": 2}
 
 
 # ---------------------------------------------------------------------------------------------- the NumPy side
@@ -90,24 +88,24 @@ class Timed:
         return out
 
 
+def notes_cnn_class(ns):
+    """Lecture 08's ``NotesCNN`` class, defined from the lecture text in ``ns`` (its globals: what it calls is looked
+    up there at each call, so the timers below can stand in for the layers)."""
+    source = next(c.source for c in lecture_text.parse(lecture_text.text_path("08_cnn")) if c.id == "cnn-model")
+    (cls,) = [node for node in ast.parse(source).body if isinstance(node, ast.ClassDef) and node.name == "NotesCNN"]
+    exec(compile(ast.Module(body=[cls], type_ignores=[]), "<08_cnn:cnn-model>", "exec"), ns)
+    return ns["NotesCNN"]
+
+
 def numpy_model(dtype, seed=0):
+    """(step, timer, params): ``step(X, y)`` is ``NotesCNN(seed, dtype).loss(X, y)``, lecture 08's model as it trains."""
     ns = reference_functions()
     timer = Timed()
-    rng = np.random.default_rng(seed)
-    p = {}
-    for k, (filters, channels) in enumerate(CONV_SHAPES, start=1):
-        p[f"W{k}"] = (rng.standard_normal((filters, channels, 3, 3)) * np.sqrt(2 / (channels * 9))).astype(dtype)
-        p[f"b{k}"] = np.zeros(filters, dtype=dtype)
-    for k, (d_in, d_out) in ((4, (576, 64)), (5, (64, 10))):
-        p[f"W{k}"] = (rng.standard_normal((d_in, d_out)) * np.sqrt(2 / d_in)).astype(dtype)
-        p[f"b{k}"] = np.zeros(d_out, dtype=dtype)
 
     # The breakdown: im2col, col2im and pooling are timed where they are called; the products of the convolutions are timed
     # by giving conv_forward_im2col's `w.reshape(F, -1) @ cols` and the backward's products a timed `@` (same operands).
     ns["im2col"] = timer.wrap("im2col", ns["im2col"])
     conv_forward = ns["conv_forward_im2col"]
-    pool_forward = timer.wrap("pooling", conv_fast.max_pool_forward_fast)
-    pool_backward = timer.wrap("pooling", conv_fast.max_pool_backward_fast)
 
     def conv_forward_timed(x, w, b, conv_param):
         if not timer.on:
@@ -130,31 +128,11 @@ def numpy_model(dtype, seed=0):
             for name, f in saved.items():
                 setattr(conv_fast, name, f)
 
-    def step(X, y):
-        caches, h = [], X
-        for k in (1, 2, 3):
-            h, conv_cache = conv_forward_timed(h, p[f"W{k}"], p[f"b{k}"], CONV_PARAM)
-            pool_cache = None
-            if k < 3:    # pool, then ReLU: as NotesCNN does
-                h, pool_cache = pool_forward(h, POOL_PARAM)
-            h, relu_cache = ns["relu_forward"](h)
-            caches.append((conv_cache, relu_cache, pool_cache))
-        h, dense_cache = ns["affine_forward"](h, p["W4"], p["b4"])
-        h, relu_cache = ns["relu_forward"](h)
-        scores, out_cache = ns["affine_forward"](h, p["W5"], p["b5"])
-        loss, dscores = ns["softmax_cross_entropy"](scores, y)
-        grads = {}
-        dh, grads["W5"], grads["b5"] = ns["affine_backward"](dscores, out_cache)
-        dh, grads["W4"], grads["b4"] = ns["affine_backward"](ns["relu_backward"](dh, relu_cache), dense_cache)
-        for k in (3, 2, 1):
-            conv_cache, relu_cache_k, pool_cache = caches[k - 1]
-            dh = ns["relu_backward"](dh, relu_cache_k)
-            if pool_cache is not None:
-                dh = pool_backward(dh, pool_cache)
-            dh, grads[f"W{k}"], grads[f"b{k}"] = conv_backward(dh, conv_cache, k > 1)   # the images need no dx
-        return loss, grads
-
-    return step, timer, p
+    ns.update(conv_forward_im2col=conv_forward_timed, conv_backward_im2col=conv_backward,
+              max_pool_forward_fast=timer.wrap("pooling", conv_fast.max_pool_forward_fast),
+              max_pool_backward_fast=timer.wrap("pooling", conv_fast.max_pool_backward_fast))
+    model = notes_cnn_class(ns)(seed=seed, dtype=dtype)
+    return model.loss, timer, model.params
 
 
 class _TimedWeights(np.ndarray):
