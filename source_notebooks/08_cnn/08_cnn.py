@@ -1356,28 +1356,32 @@ from course.memory import reuse_freed_memory
 
 print("freed memory kept for reuse:", reuse_freed_memory())
 
+
 # %% id="relu-after-pool"
+def relu_then_pool(x, d_pooled):
+    """The notes' order: (pooled output, gradient of x) for the upstream gradient d_pooled."""
+    out, pool_cache = max_pool_forward_fast(relu_forward(x)[0], pool_param)
+    return out, relu_backward(max_pool_backward_fast(d_pooled, pool_cache), x)
+
+
+def pool_then_relu(x, d_pooled):
+    """NotesCNN's order: the same, with the ReLU on the pooled numbers."""
+    pooled, pool_cache = max_pool_forward_fast(x, pool_param)
+    out, relu_cache = relu_forward(pooled)
+    return out, max_pool_backward_fast(relu_backward(d_pooled, relu_cache), pool_cache)
+
+
 conv_out = agree_rng.normal(size=(64, 32, 26, 26)).astype(np.float32)      # what the first convolution hands on
-relu_then_pool, cache_a = max_pool_forward_fast(relu_forward(conv_out)[0], pool_param)
-pooled, cache_b = max_pool_forward_fast(conv_out, pool_param)
-pool_then_relu, relu_cache_b = relu_forward(pooled)
-d_pooled = agree_rng.normal(size=pool_then_relu.shape).astype(np.float32)
-grad_a = relu_backward(max_pool_backward_fast(d_pooled, cache_a), conv_out)
-grad_b = max_pool_backward_fast(relu_backward(d_pooled, relu_cache_b), cache_b)
-print("same values:", np.array_equal(relu_then_pool, pool_then_relu), "  same gradients:", np.array_equal(grad_a, grad_b))
+d_pooled = agree_rng.normal(size=(64, 32, 13, 13)).astype(np.float32)
+(out_a, grad_a), (out_b, grad_b) = relu_then_pool(conv_out, d_pooled), pool_then_relu(conv_out, d_pooled)
+print("same values:", np.array_equal(out_a, out_b), "  same gradients:", np.array_equal(grad_a, grad_b))
 seconds = {}
-for order in ("ReLU, then pool", "pool, then ReLU"):
+for order in (relu_then_pool, pool_then_relu):
     start = time.perf_counter()
     for _ in range(10):
-        if order == "ReLU, then pool":
-            out, cache = max_pool_forward_fast(relu_forward(conv_out)[0], pool_param)
-            relu_backward(max_pool_backward_fast(d_pooled, cache), conv_out)
-        else:
-            out, cache = max_pool_forward_fast(conv_out, pool_param)
-            out, relu_cache = relu_forward(out)
-            max_pool_backward_fast(relu_backward(d_pooled, relu_cache), cache)
-    seconds[order] = (time.perf_counter() - start) / 10
-print(", ".join(f"{order}: {s * 1000:.1f} ms" for order, s in seconds.items()),
+        order(conv_out, d_pooled)
+    seconds[order.__name__] = (time.perf_counter() - start) / 10
+print(", ".join(f"{name}: {s * 1000:.1f} ms" for name, s in seconds.items()),
       "(forward and backward of one batch of 64, measured just now)")
 
 
